@@ -1,0 +1,28 @@
+"""League roles are Django groups; superusers count as Administrator."""
+
+ADMINISTRATOR = "Administrator"
+EDITOR = "Editor"
+VIEWER = "Viewer"
+ROLES = (ADMINISTRATOR, EDITOR, VIEWER)
+
+
+def roles_of(user) -> list[str]:
+    if not user or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_league_roles", None)
+    if cached is None:
+        names = {group.name for group in user.groups.all()}
+        if user.is_superuser:
+            names.add(ADMINISTRATOR)
+        cached = [role for role in ROLES if role in names]
+        user._league_roles = cached
+    return cached
+
+
+def is_administrator(user) -> bool:
+    return ADMINISTRATOR in roles_of(user)
+
+
+def can_write(user) -> bool:
+    roles = roles_of(user)
+    return ADMINISTRATOR in roles or EDITOR in roles

@@ -1,0 +1,280 @@
+"""GAL Dash settings: the only module that reads the environment.
+
+Precedence: the process environment, then `.env.local`, then `.env`.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from dotenv import dotenv_values
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = BASE_DIR / "data"
+
+
+def read_environment(base_dir: Path, process_env) -> dict:
+    """Merge `.env`, then `.env.local`, then the process environment (last wins).
+
+    `GALDASH_IGNORE_DOTENV=1` (set by the test suite) skips both files, so tests never
+    read a developer's `.env`.
+    """
+    merged: dict[str, str] = {}
+    if process_env.get("GALDASH_IGNORE_DOTENV") != "1":
+        for name in (".env", ".env.local"):
+            values = dotenv_values(base_dir / name)
+            merged.update({key: value for key, value in values.items() if value is not None})
+    merged.update(process_env)
+    return merged
+
+
+ENV = read_environment(BASE_DIR, os.environ)
+
+
+def env_str(name: str, default: str = "") -> str:
+    return ENV.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = ENV.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = ENV.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from error
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = ENV.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+DEBUG = env_bool("DEBUG", False)
+
+
+def _secret_key() -> str:
+    key = env_str("SECRET_KEY")
+    if key:
+        return key
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set SECRET_KEY in the environment (or .env) when DEBUG is off."
+        )
+    key_file = DATA_DIR / "dev-secret-key"
+    if not key_file.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+CORS_ALLOWED_ORIGINS = env_list(
+    "CORS_ALLOWED_ORIGINS", ["http://localhost:3000", "http://127.0.0.1:3000"]
+)
+CORS_ALLOW_CREDENTIALS = True
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "X-Process-Time", "ETag", "Last-Modified", "Retry-After"]
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS", ["http://localhost:8000", "http://127.0.0.1:8000"]
+)
+
+ENABLE_DASHBOARD = env_bool("ENABLE_DASHBOARD", True)
+# Development servers get a known master password so `make run` can print it.
+DASHBOARD_MASTER_PASSWORD = env_str("DASHBOARD_MASTER_PASSWORD") or ("galdash-dev" if DEBUG else "")
+DASHBOARD_ACCOUNT_USERNAME = env_str("DASHBOARD_ACCOUNT_USERNAME", "dashboard")
+DASHBOARD_ACCOUNT_ROLE = env_str("DASHBOARD_ACCOUNT_ROLE", "Administrator")
+RIOT_API_KEY = env_str("RIOT_API_KEY")
+RIOT_API_TIMEOUT_SECONDS = float(env_str("RIOT_API_TIMEOUT_SECONDS", "5") or 5)
+RIOT_CACHE_TTL_SECONDS = env_int("RIOT_CACHE_TTL_SECONDS", 3600)
+LOCK_TTL_SECONDS = env_int("LOCK_TTL_SECONDS", 300)
+WS_IDLE_TIMEOUT_SECONDS = env_int("WS_IDLE_TIMEOUT_SECONDS", 45)
+WS_QUEUE_SIZE = env_int("WS_QUEUE_SIZE", 50)
+OVERLAY_REQUIRE_KEY = env_bool("OVERLAY_REQUIRE_KEY", True)
+LOGIN_THROTTLE_RATE = env_str("LOGIN_THROTTLE_RATE", "5/minute")
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "").rstrip("/")
+
+# A graphic's canvas may be up to 5 MB; the request around it a little more.
+GRAPHIC_DATA_MAX_BYTES = 5 * 1024 * 1024
+REQUEST_BODY_MAX_BYTES = GRAPHIC_DATA_MAX_BYTES + 512 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "django_filters",
+    "drf_spectacular",
+    "simple_history",
+    "channels",
+    "accounts",
+    "config",
+    "tournaments",
+    "graphics",
+]
+
+MIDDLEWARE = [
+    "galdash.middleware.RequestContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "galdash.middleware.ApiGuardMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+# Paths answer with and without a trailing slash (ApiGuardMiddleware); never redirect a POST.
+APPEND_SLASH = False
+
+ROOT_URLCONF = "galdash.urls"
+ASGI_APPLICATION = "galdash.asgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'galdash.sqlite3'}",
+        conn_max_age=0,
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+else:
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A file, not memory, so server processes started by the tests share the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-galdash.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 60},
+        }
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MANIFEST_STRICT = False
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SESSION_COOKIE_SECURE = not DEBUG and SECURE_SSL_REDIRECT
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["galdash.api.IsReader"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "galdash.api.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_RATES": {"login": LOGIN_THROTTLE_RATE},
+}
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("ACCESS_TOKEN_MINUTES", 1440)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(hours=env_int("REFRESH_TOKEN_HOURS", 168)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": True,
+    "SIGNING_KEY": SECRET_KEY,
+    "USER_ID_FIELD": "username",
+    "USER_ID_CLAIM": "sub",
+    "CHECK_USER_IS_ACTIVE": True,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "GAL Dash API",
+    "DESCRIPTION": (
+        "Live graphics and tournament backend of the Guardian Angel League. "
+        "Log in with POST /auth/login or /auth/token and send `Authorization: Bearer <access_token>`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}

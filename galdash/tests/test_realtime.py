@@ -1,0 +1,57 @@
+import json
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from galdash.realtime import publish
+
+pytestmark = pytest.mark.django_db
+
+
+def _listen(group: str) -> str:
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(group, channel)
+    return channel
+
+
+def _receive(channel: str):
+    import asyncio
+
+    layer = get_channel_layer()
+
+    async def receive():
+        return await asyncio.wait_for(layer.receive(channel), timeout=1)
+
+    return async_to_sync(receive)()
+
+
+def test_publish_sends_type_data_and_timestamp_after_commit(django_capture_on_commit_callbacks):
+    channel = _listen("dashboard")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            publish("dashboard", "system_notification", {"message": "hello"})
+
+    assert len(callbacks) == 1
+    message = json.loads(_receive(channel)["text"])
+    assert message["type"] == "system_notification"
+    assert message["data"] == {"message": "hello"}
+    assert message["timestamp"]
+
+
+def test_nothing_is_sent_when_the_transaction_rolls_back(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError):
+            with transaction.atomic():
+                publish("dashboard", "system_notification", {"message": "never"})
+                raise RuntimeError("write failed")
+
+    assert callbacks == []
+
+
+def test_a_payload_that_cannot_be_serialized_fails_where_it_is_built():
+    with pytest.raises(TypeError):
+        publish("dashboard", "system_notification", {"bad": object()})

@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import (
+    SpectacularJSONAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
+
+from galdash.views import HealthView
+
+api_v1 = [
+    path("auth/", include("accounts.auth_urls")),
+    path("", include("accounts.urls")),
+    path("", include("graphics.urls")),
+    path("", include("tournaments.urls")),
+    path("", include("config.urls")),
+]
+
+urlpatterns = [
+    path("health", HealthView.as_view(), name="health"),
+    path("auth/", include("accounts.auth_urls")),
+    path("api/v1/", include(api_v1)),
+    path("admin/", admin.site.urls),
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="openapi"), name="docs"),
+    path("redoc", SpectacularRedocView.as_view(url_name="openapi"), name="redoc"),
+    path("", include("graphics.page_urls")),
+]
+
+admin.site.site_header = "GAL Dash"
+admin.site.site_title = "GAL Dash admin"
+admin.site.index_title = "Graphics, tournaments and configuration"
