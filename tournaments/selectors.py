@@ -2,8 +2,18 @@
 
 from collections import defaultdict
 
+from django.db.models import Count, Prefetch, Q
+
 from galdash.errors import NotFound
-from tournaments.models import Placement, Registration, Round, Tournament
+from tournaments.models import (
+    Lobby,
+    Placement,
+    Registration,
+    Round,
+    Seat,
+    StandingsSnapshot,
+    Tournament,
+)
 from tournaments.scoring import ordering_key, scoring_of
 
 
@@ -12,6 +22,22 @@ def tournament_get(*, tournament_id: int) -> Tournament:
     if tournament is None:
         raise NotFound(f"Tournament {tournament_id} does not exist.", code="tournament_not_found")
     return tournament
+
+
+ACTIVE_ORDER = [Tournament.Status.IN_PROGRESS, Tournament.Status.REGISTRATION,
+                Tournament.Status.COMPLETED]
+
+
+def active_tournament(*, guild_id: str | None = None) -> Tournament | None:
+    """The latest tournament in progress, else open for registration, else completed."""
+    tournaments = Tournament.objects.all()
+    if guild_id:
+        tournaments = tournaments.filter(guild_id=guild_id)
+    for status in ACTIVE_ORDER:
+        tournament = tournaments.filter(status=status).order_by("-created_at", "-id").first()
+        if tournament is not None:
+            return tournament
+    return None
 
 
 def standings_for(*, tournament_id: int) -> dict:
@@ -66,3 +92,111 @@ def standings_of(*, tournament: Tournament) -> dict:
         "round_names": [f"round_{n}" for n in round_numbers],
         "standings": standings,
     }
+
+
+def tournament_list(*, status: str | None = None):
+    tournaments = Tournament.objects.annotate(participant_count=Count("registrations"))
+    return tournaments.filter(status=status) if status else tournaments
+
+
+def tournament_statistics(*, tournament: Tournament) -> dict:
+    registrations = tournament.registrations.aggregate(
+        participants=Count("id"), checked_in=Count("id", filter=Q(checked_in_at__isnull=False)))
+    rounds = tournament.rounds.aggregate(
+        rounds=Count("id", distinct=True),
+        rounds_played=Count("id", distinct=True, filter=Q(placements__isnull=False)))
+    participants, maximum = registrations["participants"], tournament.max_participants
+    return {
+        "tournament_id": tournament.id,
+        "status": tournament.status,
+        **registrations,
+        "max_participants": maximum,
+        "fill_rate": round(100 * participants / maximum, 1) if maximum else None,
+        "check_in_rate": (round(100 * registrations["checked_in"] / participants, 1)
+                          if participants else None),
+        **rounds,
+        "lobbies": Lobby.objects.filter(round__tournament=tournament).count(),
+        "placements": Placement.objects.filter(round__tournament=tournament).count(),
+    }
+
+
+def registration_list(*, tournament: Tournament):
+    return tournament.registrations.select_related("user")
+
+
+def rounds_of(*, tournament: Tournament, number: int | None = None) -> list[dict]:
+    """Rounds with their lobbies, seated players and placements (4 queries)."""
+    scoring = scoring_of(tournament.scoring)
+    rounds = Round.objects.filter(tournament=tournament).prefetch_related(
+        Prefetch("lobbies", queryset=Lobby.objects.prefetch_related(
+            Prefetch("seats", queryset=Seat.objects.select_related("user")),
+            Prefetch("placements", queryset=Placement.objects.select_related("user")),
+        )))
+    if number is not None:
+        rounds = rounds.filter(number=number)
+    return [{
+        "number": round_.number,
+        "name": round_.name,
+        "status": round_.status,
+        "lobbies": [{
+            "lobby": lobby.number,
+            "players": [{"user_id": seat.user_id, "player_name": seat.user.player_name}
+                        for seat in lobby.seats.all()],
+            "placements": [{"user_id": p.user_id, "player_name": p.user.player_name,
+                            "placement": p.placement, "points": scoring.points_for(p.placement)}
+                           for p in lobby.placements.all()],
+        } for lobby in round_.lobbies.all()],
+    } for round_ in rounds]
+
+
+def snapshot_list(*, tournament_id: int | None = None):
+    snapshots = StandingsSnapshot.objects.select_related("tournament", "created_by").defer("data")
+    return snapshots.filter(tournament_id=tournament_id) if tournament_id else snapshots
+
+
+def snapshot_get(*, snapshot_id: int | None = None,
+                 tournament_id: int | None = None) -> StandingsSnapshot:
+    """One snapshot by id, or the latest one (of a tournament when given)."""
+    snapshots = StandingsSnapshot.objects.select_related("tournament", "created_by")
+    if snapshot_id is not None:
+        snapshot = snapshots.filter(pk=snapshot_id).first()
+    else:
+        if tournament_id is not None:
+            snapshots = snapshots.filter(tournament_id=tournament_id)
+        snapshot = snapshots.first()
+    if snapshot is None:
+        raise NotFound("No standings snapshot found." if snapshot_id is None
+                       else f"Snapshot {snapshot_id} does not exist.", code="snapshot_not_found")
+    return snapshot
+
+
+RANKED_DEFAULT_ORDER = {"total_points": "desc", "player_name": "asc", "standing_rank": "asc"}
+
+
+def ranked_players(*, tournament_id: int | None = None, guild_id: str | None = None,
+                   sort_by: str = "total_points", sort_order: str | None = None,
+                   limit: int = 100) -> dict:
+    """The `/players/ranked` answer from the live standings of a tournament (by id, else the
+    latest active one of `guild_id`, else the latest active one)."""
+    tournament = (tournament_get(tournament_id=tournament_id) if tournament_id is not None
+                  else active_tournament(guild_id=guild_id))
+    if tournament is None:
+        return {"players": [], "total": 0, "snapshot_id": None, "snapshot_created_at": None,
+                "tournament_id": None, "tournament_name": None}
+    standings = standings_of(tournament=tournament)["standings"]
+    players = [{
+        "player_name": row["player_name"], "total_points": row["total_points"],
+        "standing_rank": row["rank"], "player_id": row["user_id"], "discord_id": row["discord_id"],
+        "riot_id": row["riot_id"], "round_scores": row["round_scores"],
+    } for row in standings]
+    descending = (sort_order or RANKED_DEFAULT_ORDER[sort_by]) == "desc"
+    if sort_by == "player_name":
+        players.sort(key=lambda p: p["player_name"].lower(), reverse=descending)
+    elif sort_by == "total_points":
+        # The sort is stable: equal points keep the standings order (the tie-breakers).
+        players.sort(key=lambda p: p["total_points"], reverse=descending)
+    elif descending:
+        players.reverse()
+    return {"players": players[:limit], "total": len(players), "snapshot_id": None,
+            "snapshot_created_at": None, "tournament_id": tournament.id,
+            "tournament_name": tournament.name}
