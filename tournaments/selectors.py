@@ -95,7 +95,8 @@ def standings_of(*, tournament: Tournament) -> dict:
 
 
 def tournament_list(*, status: str | None = None):
-    tournaments = Tournament.objects.annotate(participant_count=Count("registrations"))
+    tournaments = (Tournament.objects.annotate(participant_count=Count("registrations"))
+                   .order_by("-created_at", "-id"))  # Meta.ordering is dropped with GROUP BY
     return tournaments.filter(status=status) if status else tournaments
 
 
