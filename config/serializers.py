@@ -29,7 +29,7 @@ class ConfigurationUpdateInput(serializers.Serializer):
     category = serializers.CharField(required=False)
 
 
-class MessageOutput(serializers.Serializer):
+class ConfigurationDeletedOutput(serializers.Serializer):
     message = serializers.CharField()
 
 

@@ -10,7 +10,7 @@ from tournaments import riot, riot_services
 TAGS = ["ign-verification"]
 
 
-class VerifyInput(serializers.Serializer):
+class IgnVerifyInput(serializers.Serializer):
     ign = serializers.CharField(help_text="Riot ID: gameName#tagLine", trim_whitespace=False)
     region = serializers.CharField(default=riot.DEFAULT_REGION,
                                    help_text=f"one of {', '.join(riot.REGIONS)}")
@@ -20,7 +20,7 @@ class VerifyInput(serializers.Serializer):
                                        help_text="member to store the verified Riot ID on")
 
 
-class VerifyOutput(serializers.Serializer):
+class IgnVerifyOutput(serializers.Serializer):
     is_valid = serializers.BooleanField()
     message = serializers.CharField()
     riot_data = serializers.JSONField(allow_null=True)
@@ -36,7 +36,7 @@ class VerifyOutput(serializers.Serializer):
     level = serializers.IntegerField(allow_null=True, default=None)
 
 
-class StatsOutput(serializers.Serializer):
+class IgnStatsOutput(serializers.Serializer):
     total_cached = serializers.IntegerField()
     valid_cached = serializers.IntegerField()
     expired_cached = serializers.IntegerField()
@@ -44,13 +44,13 @@ class StatsOutput(serializers.Serializer):
     cache_ttl_seconds = serializers.IntegerField()
 
 
-class HealthOutput(serializers.Serializer):
+class IgnHealthOutput(serializers.Serializer):
     status = serializers.CharField()
     service = serializers.CharField()
     message = serializers.CharField()
 
 
-class RegionsOutput(serializers.Serializer):
+class IgnRegionsOutput(serializers.Serializer):
     regions = serializers.DictField(child=serializers.CharField())
     default = serializers.CharField()
     routing = serializers.DictField(child=serializers.CharField(),
@@ -65,39 +65,41 @@ class RiotView(APIView):
 
 class VerifyView(RiotView):
     def _verify(self, data) -> Response:
-        body = VerifyInput(data=data)
+        body = IgnVerifyInput(data=data)
         body.is_valid(raise_exception=True)
         names_member = {"user_id", "discord_id"} & body.validated_data.keys()
         if names_member and not can_write(self.request.user):
             raise PermissionDenied(
                 "Storing a Riot ID on a member needs the Editor or Administrator role.")
         result = riot_services.riot_id_verify(**body.validated_data)
-        return Response(VerifyOutput(result).data)
+        return Response(IgnVerifyOutput(result).data)
 
-    @extend_schema(request=VerifyInput, responses=VerifyOutput, tags=TAGS)
+    @extend_schema(request=IgnVerifyInput, responses=IgnVerifyOutput, tags=TAGS,
+                   operation_id="ign_verify")
     def post(self, request):
         return self._verify(request.data)
 
-    @extend_schema(parameters=[VerifyInput], responses=VerifyOutput, tags=TAGS)
+    @extend_schema(parameters=[IgnVerifyInput], responses=IgnVerifyOutput, tags=TAGS,
+                   operation_id="ign_verify_query")
     def get(self, request):
         return self._verify(request.query_params)
 
 
 class StatsView(RiotView):
-    @extend_schema(responses=StatsOutput, tags=TAGS)
+    @extend_schema(responses=IgnStatsOutput, tags=TAGS, operation_id="ign_stats")
     def get(self, request):
-        return Response(StatsOutput(riot.riot_client().stats()).data)
+        return Response(IgnStatsOutput(riot.riot_client().stats()).data)
 
 
 class HealthView(RiotView):
-    @extend_schema(responses=HealthOutput, tags=TAGS)
+    @extend_schema(responses=IgnHealthOutput, tags=TAGS, operation_id="ign_health")
     def get(self, request):
         return Response({"status": "healthy", "service": "ign_verification",
                          "message": "Riot ID verification is configured."})
 
 
 class RegionsView(RiotView):
-    @extend_schema(responses=RegionsOutput, tags=TAGS)
+    @extend_schema(responses=IgnRegionsOutput, tags=TAGS, operation_id="ign_regions")
     def get(self, request):
         return Response({"regions": riot.REGIONS, "default": riot.DEFAULT_REGION,
                          "routing": riot.REGIONAL_ROUTES})

@@ -403,3 +403,11 @@ def test_the_event_names_the_member(editor_api, fake_riot, django_capture_on_com
     assert message["type"] == "user_update"
     assert message["data"] == {"action": "riot_verified", "id": member.pk, "discord_id": "42",
                                "riot_id": "Faker#KR1", "puuid": PUUID}
+
+
+def test_the_routes_are_in_the_openapi_schema(api_client):
+    paths = api_client.get("/openapi.json").json()["paths"]
+
+    assert set(paths["/api/v1/ign-verification/verify"]) == {"get", "post"}
+    for route in ("stats", "health", "regions"):
+        assert set(paths[f"/api/v1/ign-verification/{route}"]) == {"get"}
