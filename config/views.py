@@ -35,7 +35,7 @@ class ConfigurationListView(APIView):
         query = ConfigurationListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         return Response(_listing(selectors.configuration_list(
-            category=query.validated_data.get("category"))))
+            category=query.validated_data.get("category") or None)))
 
 
 class ConfigurationCategoryView(APIView):
