@@ -36,6 +36,15 @@ class TestList:
         assert body["total"] == 2
         assert set(body["graphics"][0]) == GRAPHIC_KEYS
 
+    def test_each_item_is_the_graphic_as_its_own_route_answers_it(self, viewer_api, editor):
+        tournament = Tournament.objects.create(name="Cup")
+        graphic = make_graphic(editor, title="Ünïcode \"quoted\" </script>", tournament_id=tournament.pk,
+                               data_json=canvas(text_element(content="été 🏆"), list_element(), settings={"a": [1.5]}))
+        services.lock_acquire(graphic_id=graphic.pk, session_id="tab", user=editor)
+        [item] = viewer_api.get(f"{API}/graphics").json()["graphics"]
+        assert item == viewer_api.get(f"{API}/graphics/{graphic.pk}").json()
+        assert item["canvas_lock"]["locked_by"] == "Eddie" and item["canvas_lock"]["session_id"] is None
+
     def test_filters(self, viewer_api, editor):
         make_graphic(editor, title="Finals board", event_name="Finals")
         make_graphic(editor, title="Week one", event_name="Week 1")
