@@ -220,9 +220,14 @@ class TestDeleteAndDuplicate:
         assert response.status_code == 409 and response.json()["code"] == "locked"
         assert not Graphic.objects.get().archived
 
-    def test_delete_by_the_lock_holder(self, editor_api, editor, graphic):
+    def test_delete_by_the_lock_holder_ends_the_lock(self, editor_api, editor, graphic, events,
+                                                     django_capture_on_commit_callbacks):
         services.lock_acquire(graphic_id=graphic.pk, session_id="tab", user=editor)
-        assert editor_api.delete(f"{API}/graphics/{graphic.pk}?session_id=tab").status_code == 200
+        with django_capture_on_commit_callbacks(execute=True):
+            assert editor_api.delete(f"{API}/graphics/{graphic.pk}?session_id=tab").status_code == 200
+        assert not CanvasLock.objects.exists()
+        assert [(e["type"], e["data"].get("reason")) for e in events.received()] == [
+            ("lock_released", "archived"), ("graphic_archived", None)]
 
     def test_duplicate(self, editor_api, graphic, events, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
