@@ -7,8 +7,8 @@ from tournaments.models import Lobby, Placement, Registration, Round, Tournament
 def member(name: str, **fields) -> User:
     fields.setdefault("discord_id", f"d-{name}")
     fields.setdefault("riot_id", f"{name}#GAL")
-    user = User.objects.create(username=name, display_name=name.title(), **fields)
-    return user
+    fields.setdefault("display_name", name.title())
+    return User.objects.create(username=name, **fields)
 
 
 def tournament_with_members(count: int, *, status: str = Tournament.Status.IN_PROGRESS,
