@@ -394,27 +394,31 @@ def results_post(*, tournament_id: int, number: int, lobbies: list[dict], by: Us
                           .select_related("user", "lobby").order_by("placement")):
             previous.setdefault(placement.lobby.number, []).append(placement)
 
-        lobby_rows = {}
-        for posted in lobbies:
-            lobby_rows[posted["lobby"]] = (existing.get(posted["lobby"])
-                                           or Lobby.objects.create(round=round_, number=posted["lobby"]))
+        Lobby.objects.bulk_create(Lobby(round=round_, number=entry["lobby"])
+                                  for entry in lobbies if entry["lobby"] not in existing)
+        lobby_rows = {lobby.number: lobby for lobby in Lobby.objects.filter(
+            round=round_, number__in=[entry["lobby"] for entry in lobbies])}
         # Clear every re-posted lobby first: a player may move between two re-posted lobbies.
         Placement.objects.filter(lobby__in=lobby_rows.values()).delete()
+        Placement.objects.bulk_create(
+            Placement(lobby=lobby_rows[posted["lobby"]], round=round_, user=entry["user"],
+                      placement=entry["placement"])
+            for posted in lobbies for entry in posted["placements"])
 
-        answer_lobbies, corrected = [], []
+        answer_lobbies, corrections = [], []
         for posted in sorted(lobbies, key=lambda entry: entry["lobby"]):
             lobby = lobby_rows[posted["lobby"]]
+            after = [{"user_id": entry["user"].id, "player_name": entry["user"].player_name,
+                      "placement": entry["placement"],
+                      "points": scoring.points_for(entry["placement"])}
+                     for entry in sorted(posted["placements"], key=lambda entry: entry["placement"])]
             before = _as_rows(previous.get(lobby.number, []), scoring)
-            created = Placement.objects.bulk_create(
-                Placement(lobby=lobby, round=round_, user=entry["user"], placement=entry["placement"])
-                for entry in sorted(posted["placements"], key=lambda entry: entry["placement"])
-            )
-            after = _as_rows(created, scoring)
             if before:
-                PlacementCorrection.objects.create(lobby=lobby, corrected_by=by, before=before,
-                                                   after=after)
-                corrected.append(lobby.number)
+                corrections.append(PlacementCorrection(lobby=lobby, corrected_by=by, before=before,
+                                                       after=after))
             answer_lobbies.append({"lobby": lobby.number, "placements": after})
+        PlacementCorrection.objects.bulk_create(corrections)
+        corrected = [correction.lobby.number for correction in corrections]
 
         waiting = round_.lobbies.annotate(results=Count("placements")).filter(results=0).exists()
         round_.status = Round.Status.IN_PROGRESS if waiting else Round.Status.COMPLETED
