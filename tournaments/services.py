@@ -37,6 +37,7 @@ TRANSITIONS = {
     Status.CANCELLED: set(),
 }
 FINISHED = {Status.COMPLETED, Status.CANCELLED}
+MAX_LOBBIES = 1000
 EDITABLE_FIELDS = ("name", "description", "status", "max_participants", "start_date", "end_date",
                    "guild_id", "scoring")
 
@@ -271,6 +272,8 @@ def lobby_set_players(*, tournament_id: int, number: int, lobby: int, players: l
         tournament = _locked_tournament(tournament_id)
         round_ = _round(tournament, number)
         errors = []
+        if not 1 <= lobby <= MAX_LOBBIES:
+            raise ValidationError({"lobby": [f"Lobbies are numbered 1..{MAX_LOBBIES}."]})
         if len(players) > LOBBY_SIZE:
             errors.append(f"A lobby holds at most {LOBBY_SIZE} players; got {len(players)}.")
         repeated = sorted({p for p in players if players.count(p) > 1})
