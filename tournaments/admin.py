@@ -80,6 +80,17 @@ class TournamentAdmin(NoWrappingTransaction, admin.ModelAdmin):
                     "standings_link")
     list_filter = ("status",)
     search_fields = ("name", "guild_id")
+    actions = ["create_next_round"]
+
+    @admin.action(description="Create the next round")
+    def create_next_round(self, request, queryset):
+        for tournament in queryset:
+            try:
+                round_ = services.round_create(tournament_id=tournament.pk)
+            except (ValidationError, DomainError) as error:
+                self.message_user(request, f"{tournament}: {_error_text(error)}", messages.ERROR)
+            else:
+                self.message_user(request, f"{tournament}: {round_.name} created.")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(participant_count=Count("registrations"))
@@ -181,6 +192,17 @@ class RoundAdmin(admin.ModelAdmin):
     search_fields = ("tournament__name",)
     readonly_fields = ("tournament", "number", "status", "lobbies_summary")
     fields = readonly_fields
+    actions = ["seed_lobbies"]
+
+    @admin.action(description="Seed lobbies (snake order from the standings)")
+    def seed_lobbies(self, request, queryset):
+        for round_ in queryset.select_related("tournament"):
+            try:
+                services.lobbies_seed(tournament_id=round_.tournament_id, number=round_.number)
+            except (ValidationError, DomainError) as error:
+                self.message_user(request, f"{round_}: {_error_text(error)}", messages.ERROR)
+            else:
+                self.message_user(request, f"{round_}: lobbies seeded.")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(lobby_total=Count("lobbies"))

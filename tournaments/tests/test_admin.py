@@ -119,3 +119,23 @@ def test_members_are_searchable_by_name_discord_and_riot_id(admin_client):
     for query in ("Bold", "5550001", "KiraB"):
         response = admin_client.get(f"/admin/accounts/user/?q={query}")
         assert "Kira the Bold" in response.content.decode()
+
+
+def test_admin_actions_create_a_round_and_seed_its_lobbies(admin_client):
+    tournament, players = tournament_with_members(16)
+    admin_client.post("/admin/tournaments/tournament/", {
+        "action": "create_next_round", "_selected_action": [tournament.pk]})
+    round_ = Round.objects.get(tournament=tournament)
+    assert round_.number == 1
+
+    admin_client.post("/admin/tournaments/round/", {
+        "action": "seed_lobbies", "_selected_action": [round_.pk]})
+    assert round_.lobbies.count() == 2
+    admin_client.post(f"/admin/tournaments/round/{round_.pk}/results/",
+                      results_form(1, [seat.user for seat in round_.lobbies.get(number=1).seats.all()]))
+
+    response = admin_client.post("/admin/tournaments/round/", {
+        "action": "seed_lobbies", "_selected_action": [round_.pk]}, follow=True)
+
+    assert "Round 1 already has results" in response.content.decode()
+    assert Placement.objects.count() == 8
