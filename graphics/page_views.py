@@ -5,14 +5,12 @@ The page is static HTML + JS; everything it draws comes over the overlay socket.
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import render
-from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from graphics.models import Graphic
+from graphics.overlay import overlay_graphic
 
 NOT_FOUND_PAGE = (
     "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Overlay not found</title>"
@@ -29,21 +27,11 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def overlay_graphic(graphic_id: int, key: str) -> Graphic | None:
-    """The live graphic an overlay with this key may show, or None (unknown, archived, wrong key)."""
-    graphic = Graphic.objects.filter(pk=graphic_id, archived=False).only("id", "title", "overlay_key").first()
-    if graphic is None:
-        return None
-    if settings.OVERLAY_REQUIRE_KEY and not constant_time_compare(key, graphic.overlay_key):
-        return None
-    return graphic
-
-
 @require_safe
 @never_cache
 def overlay_page(request: HttpRequest, graphic_id: int) -> HttpResponse:
     key = request.GET.get("key", "")
-    graphic = overlay_graphic(graphic_id, key)
+    graphic = overlay_graphic(graphic_id=graphic_id, key=key)
     if graphic is None:
         return HttpResponseNotFound(NOT_FOUND_PAGE)
     query = f"?{urlencode({'key': key})}" if key else ""

@@ -1,0 +1,77 @@
+"""Browser fixtures: Playwright for Python driving Debian's Chromium (never a downloaded browser).
+
+Playwright's async API: its sync API keeps an event loop running in the test thread, where
+Django then refuses ORM calls. One browser per test module, one fresh context per test.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from django.core.management import call_command
+
+from conftest import DaphneProcess, current_database_url
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def collected_static():
+    """Servers run with DEBUG off and serve the hashed names `collectstatic` writes (as after the
+    Procfile's release step in production)."""
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def page_server(django_db_setup, collected_static):
+    """One daphne process serving the test database to a whole module (the `daphne_server`
+    fixture starts one per test, which a test that restarts its server needs)."""
+    env = {**os.environ, "DATABASE_URL": current_database_url(), "DEBUG": "false"}
+    server = DaphneProcess(env, "overlay-page").start()
+    yield server
+    server.stop()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def chromium():
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                                   args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()
+
+
+class BrowserConsole:
+    """Every console error and uncaught exception a page reports."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def page(chromium):
+    """A 1920x1080 page, the size of an OBS browser source."""
+    context = await chromium.new_context(viewport={"width": 1920, "height": 1080})
+    yield await context.new_page()
+    await context.close()
+
+
+@pytest.fixture
+def console(page) -> BrowserConsole:
+    return BrowserConsole(page)
+

@@ -1,0 +1,318 @@
+"""The overlay page in a real browser (Debian's Chromium through Playwright).
+
+The page is served by a real daphne process. The first tests answer its socket with a stand-in
+(Playwright's WebSocket routing) to pin the page's side of the protocol; the others run against
+the real overlay socket.
+"""
+
+import asyncio
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
+
+from graphics.models import Graphic
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
+              pytest.mark.asyncio(loop_scope="module")]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+CANVAS = {
+    "background": None,
+    "elements": [
+        {"id": "title", "type": "text", "x": 120, "y": 40, "content": "Week 3 standings", "fontSize": 48,
+         "fontFamily": "sans-serif", "color": "#ff0000", "bold": True, "italic": True, "underline": True},
+        {"id": "ranks", "type": "placements", "x": 40, "y": 200, "spacing": 60, "previewCount": 8,
+         "fontSize": 28},
+        {"id": "names", "type": "players", "x": 160, "y": 200, "spacing": 60, "previewCount": 8,
+         "fontSize": 28, "color": "#00ff00"},
+        {"id": "totals", "type": "scores", "x": 700, "y": 200, "spacing": 60, "previewCount": 8,
+         "fontSize": 28},
+        {"id": "round-1", "type": "scores", "roundId": "round_1", "x": 900, "y": 200, "spacing": 60,
+         "previewCount": 8, "fontSize": 28},
+    ],
+}
+
+STANDINGS = [
+    {"rank": 1, "user_id": 11, "player_name": "Ada", "total_points": 15,
+     "round_scores": {"round_1": 8, "round_2": 7}, "placements": [1, 2]},
+    {"rank": 2, "user_id": 12, "player_name": "Bo", "total_points": 13,
+     "round_scores": {"round_1": 6, "round_2": 7}, "placements": [3, 2]},
+    {"rank": 3, "user_id": 13, "player_name": "Cy", "total_points": 9,
+     "round_scores": {"round_1": 1, "round_2": 8}, "placements": [8, 1]},
+]
+
+
+def graphic_payload(graphic: Graphic, **changes) -> dict:
+    payload = {"id": graphic.id, "title": graphic.title, "data_json": graphic.data_json,
+               "version": graphic.version, "on_air": graphic.on_air, "tournament_id": None}
+    return {**payload, **changes}
+
+
+async def in_db(function, *args, **kwargs):
+    """Run ORM code from the test, in a worker thread that closes its connection afterwards
+    (an open one would keep PostgreSQL from dropping the test database)."""
+
+    def run():
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return await sync_to_async(run)()
+
+
+async def wait_until(condition, timeout: float = 5.0, message: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+        await asyncio.sleep(0.02)
+
+
+async def box(page, selector: str) -> dict:
+    found = await page.locator(selector).bounding_box()
+    assert found is not None, f"{selector} is not drawn"
+    return found
+
+
+async def style(page, selector: str, prop: str) -> str:
+    return await page.locator(selector).evaluate(f"node => getComputedStyle(node).{prop}")
+
+
+async def row_texts(page, element_id: str) -> list[str]:
+    return await page.locator(f'[data-element-id="{element_id}"]').all_inner_texts()
+
+
+async def freeze_clock(page) -> None:
+    """Let the page's timers run only when the test says (`page.clock.run_for`)."""
+    await page.clock.install(time=1_000_000)
+    await page.clock.pause_at(1_001_000)
+
+
+async def wait_for_version(page, version: int) -> None:
+    await page.wait_for_function(f"document.getElementById('stage').dataset.version === '{version}'")
+
+
+@pytest.fixture
+def server(page_server, transactional_db):
+    return page_server
+
+
+@pytest.fixture
+def graphic(server):
+    return Graphic.objects.create(title="Week 3", data_json=CANVAS, on_air=True, version=3)
+
+
+def overlay_url(server, graphic: Graphic, **params) -> str:
+    query = "&".join(f"{name}={value}" for name, value in {"key": graphic.overlay_key, **params}.items())
+    return f"{server.url}/overlay/{graphic.id}/?{query}"
+
+
+class StandInSocket:
+    """Answers the page's overlay socket inside the browser, as the server would."""
+
+    def __init__(self, snapshot: dict):
+        self.snapshot = snapshot
+        self.answer_pings = True
+        self.connections = []
+        self.received: list[dict] = []
+
+    def connected(self, socket) -> None:
+        self.connections.append(socket)
+        socket.on_message(lambda text: self._received(socket, json.loads(text)))
+        self._send(socket, "snapshot", self.snapshot)
+
+    def _received(self, socket, message: dict) -> None:
+        self.received.append(message)
+        if message["type"] == "ping" and self.answer_pings:
+            self._send(socket, "pong", {})
+
+    @staticmethod
+    def _send(socket, event_type: str, data: dict) -> None:
+        socket.send(json.dumps({"type": event_type, "data": data, "timestamp": "2026-11-25T12:00:00+00:00"}))
+
+    def send(self, event_type: str, data: dict) -> None:
+        self._send(self.connections[-1], event_type, data)
+
+    def of_type(self, event_type: str) -> list[dict]:
+        return [message for message in self.received if message["type"] == event_type]
+
+
+async def open_with_stand_in(page, server, graphic, standings=STANDINGS, **params) -> StandInSocket:
+    socket = StandInSocket({"graphic": graphic_payload(graphic), "standings": standings})
+    await page.route_web_socket(re.compile(r"/ws/overlay/\d+/"), socket.connected)
+    await page.goto(overlay_url(server, graphic, **params))
+    await page.wait_for_selector('html[data-connection="live"]')
+    return socket
+
+
+async def test_draws_text_and_lists_with_their_fonts(page, console, server, graphic):
+    await open_with_stand_in(page, server, graphic)
+
+    assert (await box(page, '[data-element-id="title"]'))["x"] == 120
+    assert (await box(page, '[data-element-id="title"]'))["y"] == 40
+    assert await page.inner_text('[data-element-id="title"]') == "Week 3 standings"
+    assert await style(page, '[data-element-id="title"]', "color") == "rgb(255, 0, 0)"
+    assert await style(page, '[data-element-id="title"]', "fontSize") == "48px"
+    assert await style(page, '[data-element-id="title"]', "fontWeight") == "700"
+    assert await style(page, '[data-element-id="title"]', "fontStyle") == "italic"
+    assert "underline" in await style(page, '[data-element-id="title"]', "textDecorationLine")
+    assert await row_texts(page, "ranks") == ["1st", "2nd", "3rd"]
+    assert await row_texts(page, "names") == ["Ada", "Bo", "Cy"]
+    assert await row_texts(page, "totals") == ["15", "13", "9"]
+    assert await row_texts(page, "round-1") == ["8", "6", "1"]
+    for row in range(3):
+        name = await box(page, f'[data-element-id="names"][data-row="{row}"]')
+        assert (name["x"], name["y"]) == (160, 200 + 60 * row)
+    assert await style(page, '[data-element-id="names"][data-row="0"]', "color") == "rgb(0, 255, 0)"
+    assert await style(page, '[data-element-id="names"][data-row="0"]', "fontWeight") == "400"
+    assert await style(page, "html", "backgroundColor") == "rgba(0, 0, 0, 0)"
+    assert await style(page, "body", "backgroundColor") == "rgba(0, 0, 0, 0)"
+    assert await box(page, "#stage") == {"x": 0, "y": 0, "width": 1920, "height": 1080}
+    assert console.errors == []
+
+
+async def test_canvas_takes_the_background_size_and_lists_respect_max_rows(page, console, server):
+    pixel = "data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="
+    graphic = await in_db(Graphic.objects.create, title="Lobby", on_air=True, data_json={
+        "background": {"imageUrl": pixel, "width": 1280, "height": 720},
+        "elements": [{"id": "top", "type": "players", "x": 10, "y": 10, "spacing": 40, "previewCount": 8,
+                      "maxRows": 2}],
+    })
+    await open_with_stand_in(page, server, graphic)
+
+    assert await box(page, "#stage") == {"x": 0, "y": 0, "width": 1280, "height": 720}
+    assert await box(page, "#stage img.background") == {"x": 0, "y": 0, "width": 1280, "height": 720}
+    assert await row_texts(page, "top") == ["Ada", "Bo"]
+    assert console.errors == []
+
+
+async def test_off_air_hides_the_drawing_and_on_air_shows_it_again(page, console, server, graphic):
+    socket = await open_with_stand_in(page, server, graphic)
+    assert await page.is_visible('[data-element-id="title"]')
+
+    socket.send("off_air", graphic_payload(graphic, on_air=False))
+    await page.wait_for_selector('[data-element-id="title"]', state="hidden")
+    assert await page.locator('[data-element-id="names"]').count() == 3
+
+    socket.send("on_air", graphic_payload(graphic, on_air=True))
+    await page.wait_for_selector('[data-element-id="title"]', state="visible")
+    assert console.errors == []
+
+
+async def test_snapshot_off_air_draws_hidden(page, console, server, graphic):
+    graphic.on_air = False
+    await in_db(graphic.save, update_fields=["on_air"])
+    await open_with_stand_in(page, server, graphic)
+
+    assert await page.locator('[data-element-id="title"]').count() == 1
+    assert await page.is_hidden('[data-element-id="title"]')
+    assert console.errors == []
+
+
+async def test_update_redraws_and_stale_versions_are_ignored(page, console, server, graphic):
+    socket = await open_with_stand_in(page, server, graphic)
+    edited = {**CANVAS, "elements": [{**CANVAS["elements"][0], "content": "Final standings", "x": 300}]}
+
+    socket.send("graphic_updated", graphic_payload(graphic, version=4, data_json=edited))
+    await page.wait_for_selector('text="Final standings"')
+    assert (await box(page, '[data-element-id="title"]'))["x"] == 300
+    assert await page.locator('[data-element-id="names"]').count() == 0
+
+    socket.send("graphic_updated", graphic_payload(graphic, version=3, content="old"))
+    socket.send("graphic_updated", graphic_payload(graphic, version=2, data_json=CANVAS))
+    await page.wait_for_timeout(200)
+    assert await page.inner_text('[data-element-id="title"]') == "Final standings"
+    assert await page.get_attribute("#stage", "data-version") == "4"
+    assert socket.of_type("resync") == []
+    assert console.errors == []
+
+
+async def test_version_gap_draws_the_update_and_asks_for_a_snapshot(page, console, server, graphic):
+    socket = await open_with_stand_in(page, server, graphic)
+    edited = {"elements": [{**CANVAS["elements"][0], "content": "Skipped ahead"}]}
+
+    socket.send("graphic_updated", graphic_payload(graphic, version=6, data_json=edited))
+
+    await page.wait_for_selector('text="Skipped ahead"')
+    await wait_until(lambda: socket.of_type("resync"), message="a resync request")
+    assert len(socket.of_type("resync")) == 1
+    assert console.errors == []
+
+
+async def test_standings_update_redraws_the_lists(page, console, server, graphic):
+    socket = await open_with_stand_in(page, server, graphic)
+    new_standings = [{**STANDINGS[2], "rank": 1, "total_points": 17}, {**STANDINGS[0], "rank": 2}]
+
+    socket.send("standings_update", {"tournament_id": None, "round_names": ["round_1", "round_2"],
+                                     "standings": new_standings})
+
+    await page.wait_for_function("document.querySelectorAll('[data-element-id=\"names\"]').length === 2")
+    assert await row_texts(page, "names") == ["Cy", "Ada"]
+    assert await row_texts(page, "totals") == ["17", "15"]
+    assert await page.get_attribute("#stage", "data-version") == "3"
+    assert console.errors == []
+
+
+@pytest.mark.parametrize("event_type", ["graphic_archived", "graphic_deleted", "overlay_key_rotated"])
+async def test_archived_deleted_or_rotated_shows_nothing_and_retries_slowly(page, console, server, graphic,
+                                                                      event_type):
+    await freeze_clock(page)
+    socket = await open_with_stand_in(page, server, graphic)
+
+    socket.send(event_type, {"id": graphic.id})
+    await socket.connections[-1].close(code=4004, reason="gone")
+
+    await page.wait_for_selector('html[data-connection="gone"]')
+    assert await page.locator("#stage > *").count() == 0
+    await page.clock.run_for(20_000)
+    assert len(socket.connections) == 1
+    await page.clock.run_for(11_000)
+    await wait_until(lambda: len(socket.connections) == 2, message="the slow retry")
+    await page.wait_for_selector('[data-element-id="title"]', state="visible")
+    assert console.errors == []
+
+
+async def test_pings_carry_the_shown_version(page, console, server, graphic):
+    socket = await open_with_stand_in(page, server, graphic, ping="0.2")
+
+    await wait_until(lambda: len(socket.of_type("ping")) >= 3, message="three pings")
+
+    assert {message["version"] for message in socket.of_type("ping")} == {3}
+    assert len(socket.connections) == 1
+    assert console.errors == []
+
+
+async def test_missing_pong_reconnects_and_redraws_from_the_snapshot(page, console, server, graphic):
+    socket = await open_with_stand_in(page, server, graphic, ping="0.2")
+    socket.answer_pings = False
+    socket.snapshot = {"graphic": graphic_payload(graphic, version=9), "standings": STANDINGS[:1]}
+
+    await wait_until(lambda: len(socket.connections) > 1, message="a reconnect after the missing pong")
+    socket.answer_pings = True
+
+    await wait_for_version(page, 9)
+    assert await row_texts(page, "names") == ["Ada"]
+    assert console.errors == []
+
+
+async def test_dropped_socket_reconnects_with_backoff(page, console, server, graphic):
+    await freeze_clock(page)
+    socket = await open_with_stand_in(page, server, graphic)
+    socket.snapshot = {"graphic": graphic_payload(graphic, version=5), "standings": STANDINGS}
+
+    await socket.connections[-1].close(code=1011, reason="server restart")
+    await page.wait_for_selector('html[data-connection="waiting"]')
+    await page.clock.run_for(400)
+    assert len(socket.connections) == 1
+    await page.clock.run_for(200)
+
+    await wait_until(lambda: len(socket.connections) == 2, message="the first retry after 0.5 s")
+    await wait_for_version(page, 5)
+    assert console.errors == []
