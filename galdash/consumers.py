@@ -163,11 +163,11 @@ class FanoutConsumer(AsyncWebsocketConsumer):
         self.closing = True
         if self.writer is not None:
             self.writer.cancel()
+        presence.unregister(self.connection_id)  # before leaving: an idle hub flushes and stops
         for group in tuple(self.joined):
             await self.leave(group)
         if self.flow is not None:
             self.flow.release()
-        presence.unregister(self.connection_id)
 
     def client_address(self) -> str:
         client = self.scope.get("client")

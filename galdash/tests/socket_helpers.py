@@ -1,5 +1,6 @@
 """Helpers for socket tests: publish the way services do, read close codes."""
 
+import asyncio
 import json
 
 import pytest
@@ -47,3 +48,14 @@ def role_groups(transactional_db):
 
     for role in ROLES:
         Group.objects.get_or_create(name=role)
+
+
+async def eventually(check, timeout: float = 3):
+    """Polls the sync `check()` until it answers something truthy (presence reaches Redis in
+    batches, a fraction of a second after the socket changes)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await database_sync_to_async(check)()
+        if result or asyncio.get_running_loop().time() > deadline:
+            return result
+        await asyncio.sleep(0.05)
