@@ -14,6 +14,8 @@ api_v1 = [
     path("", include("graphics.urls")),
     path("", include("tournaments.urls")),
     path("", include("config.urls")),
+    path("", include("galdash.realtime_urls")),
+    path("", include("graphics.overlay_urls")),
 ]
 
 urlpatterns = [

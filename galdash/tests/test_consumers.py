@@ -6,12 +6,19 @@ from datetime import timedelta
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from rest_framework_simplejwt.tokens import AccessToken
 
-from conftest import access_token
+from conftest import access_token, client_for
 from galdash.fanout import get_hub
 from galdash.realtime import DASHBOARD_GROUP
-from galdash.tests.socket_helpers import close_code, open_socket, publish_committed, receive
+from galdash.tests.socket_helpers import (
+    close_code,
+    eventually,
+    open_socket,
+    publish_committed,
+    receive,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
 
@@ -179,3 +186,31 @@ async def layer_group_members(group: str) -> list[str]:
         return list(layer.groups.get(group, {}))
     connection = layer.connection(layer.consistent_hash(group))
     return [name.decode() for name in await connection.zrange(layer._group_key(group), 0, -1)]
+
+
+async def test_ws_status_counts_dashboard_sockets_and_their_users(viewer, editor, token):
+    editor_token = await database_sync_to_async(access_token)(editor)
+    sockets = [await open_socket(f"/api/v1/ws/{value}") for value in (token, token, editor_token)]
+
+    body = await eventually(lambda: status_when(viewer, active_connections=3))
+
+    assert body["connected_users"] == 2
+    assert body["scope"] == ("cluster" if settings.REDIS_URL else "process")
+    assert body["timestamp"]
+    for socket in sockets:
+        await socket.disconnect()
+    assert await eventually(lambda: status_when(viewer, active_connections=0))
+
+
+def status_when(user, **expected) -> dict | None:
+    response = client_for(user).get("/api/v1/ws/status")
+    assert response.status_code == 200
+    body = response.json()
+    return body if all(body[key] == value for key, value in expected.items()) else None
+
+
+def test_ws_status_needs_a_token(api_client):
+    response = api_client.get("/api/v1/ws/status")
+
+    assert response.status_code == 401
+    assert response.json()["code"]

@@ -4,7 +4,7 @@
 import pytest
 from channels.db import database_sync_to_async
 
-from conftest import access_token
+from conftest import access_token, client_for
 from galdash.realtime import DASHBOARD_GROUP, graphic_group, tournament_group
 from galdash.tests.socket_helpers import (  # noqa: F401 (role_groups is a fixture)
     close_code,
@@ -219,3 +219,33 @@ async def test_dashboard_events_do_not_reach_overlays(graphic):
 
     assert await socket.receive_nothing(timeout=0.3)
     await socket.disconnect()
+
+
+async def test_the_overlays_route_lists_connected_overlays_per_graphic(graphic, viewer):
+    second = await Graphic.objects.acreate(title="Scoreboard", data_json=CANVAS)
+    sockets = [await open_socket(overlay_path(graphic)), await open_socket(overlay_path(graphic)),
+               await open_socket(overlay_path(second))]
+
+    body = await eventually(lambda: overlays_when(viewer, f"?graphic_id={graphic.pk}", total=2))
+    everything = await eventually(lambda: overlays_when(viewer, "", total=3))
+
+    assert {overlay["graphic_id"] for overlay in body["overlays"]} == {graphic.pk}
+    assert set(body["overlays"][0]) == {"graphic_id", "connected_at", "last_ping", "version",
+                                        "client"}
+    assert {overlay["graphic_id"] for overlay in everything["overlays"]} == {graphic.pk, second.pk}
+    for socket in sockets:
+        await socket.disconnect()
+
+
+def overlays_when(user, query: str, total: int) -> dict | None:
+    response = client_for(user).get(f"/api/v1/overlays{query}")
+    assert response.status_code == 200
+    body = response.json()
+    return body if body["total"] == total else None
+
+
+def test_the_overlays_route_needs_a_token_and_a_numeric_graphic_id(viewer, api_client):
+    assert api_client.get("/api/v1/overlays").status_code == 401
+    response = client_for(viewer).get("/api/v1/overlays?graphic_id=abc")
+    assert response.status_code == 400
+    assert "graphic_id" in response.json()["errors"]
