@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from django.core.management import call_command
 
 from conftest import DaphneProcess, current_database_url
 
@@ -24,15 +23,8 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def collected_static():
-    """Servers run with DEBUG off and serve the hashed names `collectstatic` writes (as after the
-    Procfile's release step in production)."""
-    call_command("collectstatic", interactive=False, verbosity=0)
-
-
 @pytest.fixture(scope="module")
-def page_server(django_db_setup, collected_static):
+def page_server(django_db_setup):
     """One daphne process serving the test database to a whole module (the `daphne_server`
     fixture starts one per test, which a test that restarts its server needs)."""
     env = {**os.environ, "DATABASE_URL": current_database_url(), "DEBUG": "false"}

@@ -13,9 +13,13 @@ from pathlib import Path
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import connections
+from django.conf import settings
+from django.db import connections, transaction
 
+from galdash.realtime import graphic_group, publish, tournament_group
 from graphics.models import Graphic
+from graphics.overlay import OVERLAY_FIELDS
+from tournaments.models import Tournament
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.asyncio(loop_scope="module")]
@@ -32,9 +36,9 @@ CANVAS = {
         {"id": "names", "type": "players", "x": 160, "y": 200, "spacing": 60, "previewCount": 8,
          "fontSize": 28, "color": "#00ff00"},
         {"id": "totals", "type": "scores", "x": 700, "y": 200, "spacing": 60, "previewCount": 8,
-         "fontSize": 28},
+         "fontSize": 28, "color": "#1e90ff"},
         {"id": "round-1", "type": "scores", "roundId": "round_1", "x": 900, "y": 200, "spacing": 60,
-         "previewCount": 8, "fontSize": 28},
+         "previewCount": 8, "fontSize": 28, "color": "#ff00ff"},
     ],
 }
 
@@ -316,3 +320,127 @@ async def test_dropped_socket_reconnects_with_backoff(page, console, server, gra
     await wait_until(lambda: len(socket.connections) == 2, message="the first retry after 0.5 s")
     await wait_for_version(page, 5)
     assert console.errors == []
+
+
+# ---- against the real overlay socket ----------------------------------------------------------
+
+needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="the test process publishes the change, "
+                                 "which reaches a daphne process only through Redis (REDIS_URL unset)")
+
+
+def overlay_payload(graphic: Graphic) -> dict:
+    return {field: getattr(graphic, field) for field in OVERLAY_FIELDS}
+
+
+def edit_title(graphic_id: int, content: str) -> None:
+    """Save a new title the way a service does: row lock, version bump, publish on commit."""
+    with transaction.atomic():
+        graphic = Graphic.objects.select_for_update().get(pk=graphic_id)
+        elements = graphic.data_json["elements"]
+        graphic.data_json = {**graphic.data_json, "elements": [{**elements[0], "content": content}, *elements[1:]]}
+        graphic.version += 1
+        graphic.save(update_fields=["data_json", "version", "updated_at"])
+        publish(graphic_group(graphic.id), "graphic_updated", overlay_payload(graphic))
+
+
+def put_on_air(graphic_id: int, on_air: bool) -> None:
+    with transaction.atomic():
+        graphic = Graphic.objects.select_for_update().get(pk=graphic_id)
+        graphic.on_air = on_air
+        graphic.save(update_fields=["on_air", "updated_at"])
+        publish(graphic_group(graphic.id), "on_air" if on_air else "off_air", overlay_payload(graphic))
+
+
+def publish_standings(tournament_id: int, standings: list[dict]) -> None:
+    with transaction.atomic():
+        publish(tournament_group(tournament_id), "standings_update",
+                {"tournament_id": tournament_id, "round_names": ["round_1", "round_2"], "standings": standings})
+
+
+@pytest.fixture
+def tournament_graphic(server):
+    tournament = Tournament.objects.create(name="GAL Season 4", status=Tournament.Status.IN_PROGRESS)
+    return Graphic.objects.create(title="Week 3", data_json=CANVAS, on_air=True, tournament=tournament)
+
+
+async def open_live(page, server, graphic: Graphic, **params) -> None:
+    await page.goto(overlay_url(server, graphic, **params))
+    await page.wait_for_selector('html[data-connection="live"]')
+
+
+async def test_real_socket_draws_the_graphic(page, console, server, graphic):
+    await open_live(page, server, graphic)
+
+    title = await box(page, '[data-element-id="title"]')
+    assert (title["x"], title["y"]) == (120, 40)
+    assert await page.inner_text('[data-element-id="title"]') == "Week 3 standings"
+    assert await page.get_attribute("#stage", "data-version") == "3"
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=ARTIFACTS / "overlay-page-snapshot.png", omit_background=True)
+    assert console.errors == []
+
+
+@pytest.mark.redis
+@needs_redis
+async def test_results_appear_as_standings_rows_at_their_positions(page, console, server, tournament_graphic):
+    await open_live(page, server, tournament_graphic)
+
+    await in_db(publish_standings, tournament_graphic.tournament_id, STANDINGS)
+
+    await page.wait_for_selector('[data-element-id="names"][data-row="2"]', timeout=1000)
+    assert await row_texts(page, "ranks") == ["1st", "2nd", "3rd"]
+    assert await row_texts(page, "names") == ["Ada", "Bo", "Cy"]
+    assert await row_texts(page, "totals") == ["15", "13", "9"]
+    assert await row_texts(page, "round-1") == ["8", "6", "1"]
+    for element_id, x in [("ranks", 40), ("names", 160), ("totals", 700), ("round-1", 900)]:
+        for row in range(3):
+            drawn = await box(page, f'[data-element-id="{element_id}"][data-row="{row}"]')
+            assert (drawn["x"], drawn["y"]) == (x, 200 + 60 * row), (element_id, row)
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=ARTIFACTS / "overlay-page-standings.png", omit_background=True)
+    assert console.errors == []
+
+
+@pytest.mark.redis
+@needs_redis
+async def test_saved_edit_appears_within_a_second(page, console, server, graphic):
+    await open_live(page, server, graphic)
+
+    started = time.monotonic()
+    await in_db(edit_title, graphic.id, "Edited live")
+    await page.wait_for_selector('[data-element-id="title"]:text-is("Edited live")', timeout=1000)
+
+    assert time.monotonic() - started < 1.0
+    assert await page.get_attribute("#stage", "data-version") == "4"
+    assert console.errors == []
+
+
+@pytest.mark.redis
+@needs_redis
+async def test_clearing_off_air_hides_it_and_taking_shows_it(page, console, server, graphic):
+    await open_live(page, server, graphic)
+
+    await in_db(put_on_air, graphic.id, False)
+    await page.wait_for_selector('[data-element-id="title"]', state="hidden", timeout=1000)
+
+    await in_db(put_on_air, graphic.id, True)
+    await page.wait_for_selector('[data-element-id="title"]', state="visible", timeout=1000)
+    assert console.errors == []
+
+
+async def test_page_reconnects_after_a_server_restart_and_shows_current_data(page, console, daphne_server):
+    server = daphne_server("overlay-restart")
+    graphic = await in_db(Graphic.objects.create, title="Week 3", data_json=CANVAS, on_air=True)
+    await open_live(page, server, graphic)
+
+    server.stop()
+    await page.wait_for_selector('html[data-connection="waiting"]')
+    await in_db(edit_title, graphic.id, "Changed while the server was down")
+    server.start()
+
+    await page.wait_for_selector('[data-element-id="title"]:text-is("Changed while the server was down")',
+                                 timeout=20_000)
+    assert await page.get_attribute("html", "data-connection") == "live"
+    # While the server is down Chromium itself logs each refused connection; nothing else may appear.
+    refused = re.compile(r"^WebSocket connection to 'ws://127\.0\.0\.1:\d+/ws/overlay/\d+/\?key=\S+' failed")
+    assert [error for error in console.errors if not refused.match(error)] == []

@@ -7,15 +7,6 @@ import pytest
 from graphics.models import Graphic
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    # Production serves hashed names from `collectstatic`'s manifest; these tests do not run it.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def graphic(db):
     return Graphic.objects.create(title="Lobby standings", data_json={"elements": []})
