@@ -197,6 +197,20 @@ async def test_canvas_takes_the_background_size_and_lists_respect_max_rows(page,
     assert console.errors == []
 
 
+async def test_text_is_drawn_as_text_never_as_markup(page, console, server):
+    markup = '<img src="x" onerror="document.title=1">'
+    graphic = await in_db(Graphic.objects.create, title="Lobby", on_air=True, data_json={
+        "elements": [{"id": "note", "type": "text", "x": 10, "y": 10, "content": markup},
+                     {"id": "names", "type": "players", "x": 10, "y": 100, "spacing": 40, "previewCount": 8}],
+    })
+    await open_with_stand_in(page, server, graphic, standings=[{"rank": 1, "player_name": markup}])
+
+    assert await page.inner_text('[data-element-id="note"]') == markup
+    assert await row_texts(page, "names") == [markup]
+    assert await page.locator("#stage img").count() == 0
+    assert console.errors == []
+
+
 async def test_off_air_hides_the_drawing_and_on_air_shows_it_again(page, console, server, graphic):
     socket = await open_with_stand_in(page, server, graphic)
     assert await page.is_visible('[data-element-id="title"]')

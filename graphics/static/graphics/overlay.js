@@ -6,6 +6,13 @@
  * `overlay_key_rotated` and `pong`. The page pings every 15 s (`?ping=<seconds>` overrides) and
  * reconnects when a pong is missing, when the socket drops (backoff 0.5 s doubling to 10 s), and
  * slowly (every 30 s) after the server closed it with 4004 (archived, deleted or key rotated).
+ * `<html data-connection>` tells the state: connecting, live, waiting (to retry) or gone.
+ *
+ * Drawing, as the editor's view mode: a stage of the background's size (else 1920x1080); `text`
+ * at (x, y); `players`, `scores` (total points, or the `roundId` column) and `placements` (1st,
+ * 2nd, ...) draw one row per standings entry, row i at (x, y + i * spacing). Every entry is drawn
+ * unless the element sets `maxRows`; `previewCount` is only the editor's count of sample rows.
+ * Off air the stage is hidden, not emptied.
  *
  * Written without build step or newer syntax (no `?.`, `??`) so older OBS browser sources run it.
  */
@@ -194,8 +201,9 @@
     setConnection("live");
   }
 
-  // A whole graphic (graphic_updated, on_air, off_air): stale versions are ignored, a gap asks
-  // for a fresh snapshot (the update itself is whole, so it is drawn meanwhile).
+  // A graphic (graphic_updated, on_air, off_air): stale versions are ignored, a gap asks for a
+  // fresh snapshot (the update itself is whole, so it is drawn meanwhile). Fields it leaves out
+  // keep their shown value. (A change of tournament brings a new snapshot from the server.)
   function receiveGraphic(graphic, onAir) {
     if (!shown.graphic || !graphic || typeof graphic !== "object") {
       return;
@@ -207,7 +215,6 @@
     if (version > shown.version + 1) {
       resync();
     }
-    var previousTournament = tournamentOf(shown.graphic);
     var merged = {};
     [shown.graphic, graphic].forEach(function (source) {
       Object.keys(source).forEach(function (key) {
@@ -219,10 +226,6 @@
     }
     shown.graphic = merged;
     shown.version = version;
-    if (tournamentOf(merged) !== previousTournament) {
-      shown.standings = [];
-      resync();
-    }
     draw();
   }
 
