@@ -141,3 +141,4 @@ def paginate(request, queryset, key: str, serializer_class, context=None) -> dic
         "page": skip // limit + 1,
         "per_page": limit,
     }
+

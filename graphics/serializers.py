@@ -1,0 +1,185 @@
+"""Input shapes of the graphics API, and output shapes that answer exactly what
+`graphics.selectors.graphic_json` builds (the fields are declared for the OpenAPI schema)."""
+
+from django.conf import settings
+from rest_framework import serializers
+
+from graphics import selectors
+
+
+def overlay_base(request) -> str:
+    """PUBLIC_BASE_URL, or this server as the request reached it."""
+    return settings.PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
+
+
+# Input --------------------------------------------------------------------------------------
+
+class GraphicCreateInput(serializers.Serializer):
+    title = serializers.CharField(allow_blank=True)
+    event_name = serializers.CharField(allow_blank=True, required=False, default="")
+    data_json = serializers.JSONField(required=False, help_text="an object, or a string holding JSON")
+    tournament_id = serializers.IntegerField(required=False, allow_null=True)
+
+
+class GraphicUpdateInput(serializers.Serializer):
+    title = serializers.CharField(allow_blank=True, required=False)
+    event_name = serializers.CharField(allow_blank=True, required=False)
+    data_json = serializers.JSONField(required=False, help_text="an object, or a string holding JSON")
+    tournament_id = serializers.IntegerField(required=False, allow_null=True)
+    version = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                       help_text="the version this change was made on (or If-Match)")
+    session_id = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=128)
+
+
+class RevisionRestoreInput(serializers.Serializer):
+    version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    session_id = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=128)
+
+
+class DuplicateInput(serializers.Serializer):
+    new_title = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    new_event_name = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+
+
+class OptionalSessionInput(serializers.Serializer):
+    session_id = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=128)
+
+
+class SessionInput(serializers.Serializer):
+    session_id = serializers.CharField(max_length=128)
+
+
+class ArchiveInput(OptionalSessionInput):
+    reason = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=500)
+
+
+class GraphicListQuery(serializers.Serializer):
+    include_archived = serializers.BooleanField(required=False, default=False)
+    event_name = serializers.CharField(required=False, allow_blank=True)
+    q = serializers.CharField(required=False, allow_blank=True)
+
+
+# Output -------------------------------------------------------------------------------------
+
+class LockOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    graphic_id = serializers.IntegerField()
+    session_id = serializers.CharField(allow_null=True, help_text="only to the session holding it")
+    locked = serializers.BooleanField()
+    locked_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    locked_by = serializers.CharField()
+
+    def to_representation(self, instance):
+        return selectors.lock_json(instance, session_id=self.context.get("session_id"))
+
+
+class GraphicOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    event_name = serializers.CharField()
+    data_json = serializers.JSONField()
+    created_by = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    archived = serializers.BooleanField()
+    version = serializers.IntegerField()
+    on_air = serializers.BooleanField()
+    overlay_url = serializers.CharField()
+    tournament_id = serializers.IntegerField(allow_null=True)
+    canvas_lock = LockOutput(allow_null=True)
+
+    def to_representation(self, instance):
+        return selectors.graphic_json(instance, overlay_base=self.context["overlay_base"])
+
+
+class ArchivedGraphicOutput(GraphicOutput):
+    archived_at = serializers.DateTimeField()
+    archive_reason = serializers.CharField()
+
+    def to_representation(self, instance):
+        return selectors.archived_graphic_json(instance, overlay_base=self.context["overlay_base"])
+
+
+class GraphicListOutput(serializers.Serializer):
+    graphics = GraphicOutput(many=True)
+    total = serializers.IntegerField()
+
+
+class ArchiveListOutput(serializers.Serializer):
+    archives = ArchivedGraphicOutput(many=True)
+    total = serializers.IntegerField()
+    can_delete = serializers.BooleanField()
+
+
+class GraphicViewOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    data_json = serializers.JSONField()
+
+
+class RevisionOutput(serializers.Serializer):
+    revision_id = serializers.IntegerField(source="history_id")
+    version = serializers.IntegerField()
+    title = serializers.CharField()
+    event_name = serializers.CharField()
+    data_json = serializers.JSONField()
+    tournament_id = serializers.IntegerField(allow_null=True)
+    changed_at = serializers.DateTimeField(source="history_date")
+    changed_by = serializers.SerializerMethodField()
+    change_reason = serializers.CharField(source="history_change_reason", allow_null=True)
+
+    def get_changed_by(self, revision) -> str:
+        user = revision.history_user
+        return user.player_name if user else ""
+
+
+class RevisionListOutput(serializers.Serializer):
+    revisions = RevisionOutput(many=True)
+    total = serializers.IntegerField()
+    page = serializers.IntegerField()
+    per_page = serializers.IntegerField()
+
+
+class ArchiveResultOutput(serializers.Serializer):
+    success = serializers.BooleanField()
+    message = serializers.CharField()
+    graphic_id = serializers.IntegerField()
+    archived_at = serializers.DateTimeField(required=False)
+    restored_at = serializers.DateTimeField(required=False)
+
+
+class DeleteResultOutput(serializers.Serializer):
+    success = serializers.BooleanField()
+    message = serializers.CharField()
+    graphic_id = serializers.IntegerField()
+
+
+class LockStatusOutput(serializers.Serializer):
+    locked = serializers.BooleanField()
+    lock_info = LockOutput(allow_null=True)
+    can_edit = serializers.BooleanField()
+
+
+class LockListOutput(serializers.Serializer):
+    locks = LockOutput(many=True)
+    total = serializers.IntegerField()
+
+
+class LockReleaseOutput(serializers.Serializer):
+    success = serializers.BooleanField()
+    message = serializers.CharField()
+
+
+class EventListOutput(serializers.Serializer):
+    events = serializers.ListField(child=serializers.CharField())
+
+
+class OverlayKeyOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    overlay_url = serializers.CharField()
+
+
+class CleanupOutput(serializers.Serializer):
+    message = serializers.CharField()
+    cleaned_count = serializers.IntegerField()

@@ -1,0 +1,518 @@
+"""Every write to a graphic, its lock and its archive state.
+
+Each service runs in one transaction, takes the graphic row with `select_for_update()` (so
+concurrent writers queue on it) and publishes its event through `galdash.realtime.publish`.
+"""
+
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.roles import is_administrator
+from galdash.errors import Conflict, NotFound, PayloadTooLarge
+from galdash.realtime import DASHBOARD_GROUP, graphic_group, publish
+from graphics.models import ArchiveEntry, CanvasLock, Graphic, new_overlay_key
+from graphics.selectors import graphic_json, live_lock_of, lock_json
+from tournaments.models import Tournament
+
+ELEMENT_TYPES = ("text", "players", "scores", "placements")
+LIST_TYPES = ("players", "scores", "placements")
+TITLE_MAX = 255
+REASON_MAX = 500
+
+
+# Canvas validation -------------------------------------------------------------------------
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _element_errors(index: int, element) -> dict[str, list[str]]:
+    prefix = f"data_json.elements[{index}]"
+    if not isinstance(element, dict):
+        return {prefix: ["must be an object"]}
+    errors: dict[str, list[str]] = {}
+    if not isinstance(element.get("id"), (str, int)) or isinstance(element.get("id"), bool) \
+            or element.get("id") == "":
+        errors[f"{prefix}.id"] = ["is required (a string or a number)"]
+    kind = element.get("type")
+    if kind not in ELEMENT_TYPES:
+        errors[f"{prefix}.type"] = [f"must be one of {', '.join(ELEMENT_TYPES)}"]
+    for axis in ("x", "y"):
+        if not _is_number(element.get(axis)):
+            errors[f"{prefix}.{axis}"] = ["must be a number"]
+    if kind == "text" and not isinstance(element.get("content"), str):
+        errors[f"{prefix}.content"] = ["is required for a text element (a string)"]
+    if kind in LIST_TYPES:
+        if not _is_number(element.get("spacing")):
+            errors[f"{prefix}.spacing"] = [f"is required for a {kind} element (a number)"]
+        count = element.get("previewCount")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            errors[f"{prefix}.previewCount"] = [
+                f"is required for a {kind} element (a whole number, 0 or more)"]
+    return errors
+
+
+def canvas_clean(data) -> dict:
+    """The canvas of DESIGN 7.1 from an object or a string holding JSON.
+
+    Raises ValidationError naming each bad field, PayloadTooLarge beyond
+    `GRAPHIC_DATA_MAX_BYTES` (measured as UTF-8 JSON). Unknown extra keys are kept.
+    """
+    if isinstance(data, (str, bytes)):
+        try:
+            data = json.loads(data)
+        except ValueError as error:
+            raise ValidationError({"data_json": [f"is not valid JSON ({error})"]})
+    if not isinstance(data, dict):
+        raise ValidationError({"data_json": ["must be a JSON object"]})
+    size = len(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+    if size > settings.GRAPHIC_DATA_MAX_BYTES:
+        raise PayloadTooLarge(
+            f"data_json is {size} bytes; the limit is {settings.GRAPHIC_DATA_MAX_BYTES}.")
+    errors: dict[str, list[str]] = {}
+    background = data.get("background")
+    if background is not None:
+        if not isinstance(background, dict):
+            errors["data_json.background"] = ["must be an object or null"]
+        else:
+            if "imageUrl" in background and not isinstance(background["imageUrl"], (str, type(None))):
+                errors["data_json.background.imageUrl"] = ["must be a string"]
+            for side in ("width", "height"):
+                if side in background and background[side] is not None and (
+                        not _is_number(background[side]) or background[side] <= 0):
+                    errors[f"data_json.background.{side}"] = ["must be a positive number"]
+    elements = data.get("elements")
+    if not isinstance(elements, list):
+        errors["data_json.elements"] = ["is required (a list of elements)"]
+    else:
+        for index, element in enumerate(elements):
+            errors.update(_element_errors(index, element))
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _clean_title(title, field: str = "title") -> str:
+    title = (title or "").strip() if isinstance(title, str) else title
+    if not isinstance(title, str) or not title:
+        raise ValidationError({field: ["must not be empty"]})
+    if len(title) > TITLE_MAX:
+        raise ValidationError({field: [f"must be at most {TITLE_MAX} characters ({len(title)} given)"]})
+    return title
+
+
+def _clean_event_name(event_name, field: str = "event_name") -> str:
+    event_name = (event_name or "").strip()
+    if len(event_name) > TITLE_MAX:
+        raise ValidationError({field: [f"must be at most {TITLE_MAX} characters"]})
+    return event_name
+
+
+def _tournament(tournament_id) -> Tournament | None:
+    if tournament_id is None:
+        return None
+    tournament = Tournament.objects.filter(pk=tournament_id).first()
+    if tournament is None:
+        raise ValidationError({"tournament_id": [f"No tournament with id {tournament_id}."]})
+    return tournament
+
+
+# Shared pieces ------------------------------------------------------------------------------
+
+def _name_of(user) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    return user.player_name
+
+
+def _locked_graphic(graphic_id) -> Graphic:
+    """The graphic row, locked until the transaction ends."""
+    graphic = (Graphic.objects.select_for_update().filter(pk=graphic_id).first()
+               if str(graphic_id).isdigit() else None)
+    if graphic is None:
+        raise NotFound(f"Graphic {graphic_id} not found.")
+    return graphic
+
+
+def _lock_conflict(lock: CanvasLock, action: str) -> Conflict:
+    return Conflict(
+        f"Graphic {lock.graphic_id} is locked by {lock.locked_by or 'another session'} until "
+        f"{lock.expires_at.isoformat()}; {action}.",
+        code="locked", locked_by=lock.locked_by, expires_at=lock.expires_at.isoformat(),
+    )
+
+
+def _refuse_if_locked_by_other(graphic: Graphic, session_id: str | None, action: str) -> None:
+    """A live lock of another session refuses the write; no session_id counts as another."""
+    lock = live_lock_of(graphic.pk)
+    if lock is not None and lock.session_id != session_id:
+        raise _lock_conflict(lock, action)
+
+
+def _publish_graphic(event_type: str, graphic: Graphic) -> None:
+    data = graphic_json(graphic, overlay_base=settings.PUBLIC_BASE_URL)
+    publish(DASHBOARD_GROUP, event_type, data)
+    publish(graphic_group(graphic.pk), event_type, data)
+
+
+def _save_revision(graphic: Graphic, *, user, reason: str, fields: list[str]) -> None:
+    graphic.version += 1
+    graphic._history_user = user if getattr(user, "is_authenticated", False) else None
+    graphic._change_reason = reason
+    graphic.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _save_state(graphic: Graphic, fields: list[str]) -> None:
+    """A state change (archive, on air, key) that is not a content revision."""
+    graphic.skip_history_when_saving = True
+    try:
+        graphic.save(update_fields=[*fields, "updated_at"])
+    finally:
+        del graphic.skip_history_when_saving
+
+
+# Graphics -----------------------------------------------------------------------------------
+
+def graphic_create(*, user, title, event_name: str = "", data_json=None,
+                   tournament_id: int | None = None) -> Graphic:
+    """Create a graphic (version 1, first revision).
+
+    Validates the title, event name and canvas (an empty canvas when none is given) and the
+    tournament; publishes `graphic_created`.
+    """
+    with transaction.atomic(durable=True):
+        graphic = Graphic(
+            title=_clean_title(title),
+            event_name=_clean_event_name(event_name),
+            data_json=canvas_clean({"elements": []} if data_json is None else data_json),
+            tournament=_tournament(tournament_id),
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+            created_by_name=_name_of(user),
+        )
+        graphic._history_user = graphic.created_by
+        graphic._change_reason = "Created"
+        graphic.save()
+        _publish_graphic("graphic_created", graphic)
+    return graphic
+
+
+UPDATABLE = ("title", "event_name", "data_json", "tournament_id")
+
+
+def _update(graphic: Graphic, *, user, session_id, expected_version, changes: dict,
+            reason: str) -> Graphic:
+    if graphic.archived:
+        raise Conflict(f"Graphic {graphic.pk} is archived; restore it before editing.", code="archived")
+    if session_id:
+        _refuse_if_locked_by_other(graphic, session_id, "your session does not hold its lock")
+    if expected_version is not None and expected_version != graphic.version:
+        raise Conflict(
+            f"Graphic {graphic.pk} is at version {graphic.version}, not {expected_version}; "
+            "reload it and apply your change again.",
+            code="version_conflict", current_version=graphic.version,
+        )
+    fields = []
+    if "title" in changes:
+        graphic.title = _clean_title(changes["title"])
+        fields.append("title")
+    if "event_name" in changes:
+        graphic.event_name = _clean_event_name(changes["event_name"])
+        fields.append("event_name")
+    if "data_json" in changes:
+        graphic.data_json = canvas_clean(changes["data_json"])
+        fields.append("data_json")
+    if "tournament_id" in changes:
+        graphic.tournament = _tournament(changes["tournament_id"])
+        fields.append("tournament")
+    _save_revision(graphic, user=user, reason=reason, fields=fields)
+    _publish_graphic("graphic_updated", graphic)
+    return graphic
+
+
+def graphic_update(*, graphic_id, user, changes: dict, session_id: str | None = None,
+                   expected_version: int | None = None) -> Graphic:
+    """Apply a partial change (title, event_name, data_json, tournament_id).
+
+    Refuses (409) an archived graphic, a `session_id` that is not the live lock's, and an
+    `expected_version` that is not the current one (`version_conflict` with `current_version`).
+    Validates every field as `graphic_create`. Bumps the version, keeps a revision and
+    publishes `graphic_updated`.
+    """
+    unknown = set(changes) - set(UPDATABLE)
+    if unknown:
+        raise ValidationError({name: ["cannot be changed"] for name in sorted(unknown)})
+    with transaction.atomic(durable=True):
+        graphic = _locked_graphic(graphic_id)
+        return _update(graphic, user=user, session_id=session_id,
+                       expected_version=expected_version, changes=changes, reason="Updated")
+
+
+def graphic_revision_restore(*, graphic_id, history_id, user, session_id: str | None = None,
+                             expected_version: int | None = None) -> Graphic:
+    """Bring back a revision's title, event name, canvas and tournament as a new revision.
+
+    Refuses as `graphic_update`; 404 when the revision is not one of this graphic's.
+    """
+    with transaction.atomic(durable=True):
+        graphic = _locked_graphic(graphic_id)
+        revision = graphic.history.filter(history_id=history_id).first() \
+            if str(history_id).isdigit() else None
+        if revision is None:
+            raise NotFound(f"Graphic {graphic.pk} has no revision {history_id}.")
+        tournament_id = revision.tournament_id
+        if tournament_id is not None and not Tournament.objects.filter(pk=tournament_id).exists():
+            tournament_id = None  # the tournament has been deleted since
+        changes = {"title": revision.title, "event_name": revision.event_name,
+                   "data_json": revision.data_json, "tournament_id": tournament_id}
+        return _update(graphic, user=user, session_id=session_id, expected_version=expected_version,
+                       changes=changes, reason=f"Restored revision {revision.history_id} "
+                                               f"(version {revision.version})")
+
+
+def graphic_duplicate(*, graphic_id, user, new_title: str | None = None,
+                      new_event_name: str | None = None) -> Graphic:
+    """A new graphic with a copy of the canvas; title defaults to "<title> (Copy)".
+
+    Publishes `graphic_created`.
+    """
+    with transaction.atomic(durable=True):
+        source = _locked_graphic(graphic_id)
+        title = new_title if new_title else f"{source.title} (Copy)"[:TITLE_MAX]
+        graphic = Graphic(
+            title=_clean_title(title, "new_title"),
+            event_name=_clean_event_name(
+                source.event_name if new_event_name is None else new_event_name, "new_event_name"),
+            data_json=source.data_json,
+            tournament=source.tournament,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+            created_by_name=_name_of(user),
+        )
+        graphic._history_user = graphic.created_by
+        graphic._change_reason = f"Duplicated from graphic {source.pk}"
+        graphic.save()
+        _publish_graphic("graphic_created", graphic)
+    return graphic
+
+
+def _archive_entry(graphic: Graphic, action: str, user, reason: str = "") -> ArchiveEntry:
+    return ArchiveEntry.objects.create(
+        graphic=graphic if action != ArchiveEntry.Action.DELETED else None,
+        graphic_ref=graphic.pk, graphic_title=graphic.title, action=action, reason=reason,
+        user=user if getattr(user, "is_authenticated", False) else None, username=_name_of(user),
+    )
+
+
+def graphic_archive(*, graphic_id, user, reason: str = "", session_id: str | None = None) -> Graphic:
+    """Archive (soft delete) a graphic with an optional reason (at most 500 characters).
+
+    Refuses (409) an already archived graphic and a live lock of another session (no
+    `session_id` counts as another). Takes it off air, ends its lock, records an ArchiveEntry
+    and publishes `graphic_archived`.
+    """
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": [f"must be at most {REASON_MAX} characters"]})
+    with transaction.atomic(durable=True):
+        graphic = _locked_graphic(graphic_id)
+        if graphic.archived:
+            raise Conflict(f"Graphic {graphic.pk} is already archived.", code="already_archived")
+        _refuse_if_locked_by_other(graphic, session_id, "it cannot be archived")
+        CanvasLock.objects.filter(graphic=graphic).delete()
+        graphic.archived, graphic.archived_at, graphic.on_air = True, timezone.now(), False
+        _save_state(graphic, ["archived", "archived_at", "on_air"])
+        _archive_entry(graphic, ArchiveEntry.Action.ARCHIVED, user, reason)
+        graphic.archive_reason = reason
+        _publish_graphic("graphic_archived", graphic)
+    return graphic
+
+
+def graphic_restore(*, graphic_id, user) -> Graphic:
+    """Bring an archived graphic back. Refuses (409) one that is not archived.
+
+    Records an ArchiveEntry and publishes `graphic_restored`.
+    """
+    with transaction.atomic(durable=True):
+        graphic = _locked_graphic(graphic_id)
+        if not graphic.archived:
+            raise Conflict(f"Graphic {graphic.pk} is not archived.", code="not_archived")
+        graphic.archived, graphic.archived_at = False, None
+        _save_state(graphic, ["archived", "archived_at"])
+        _archive_entry(graphic, ArchiveEntry.Action.RESTORED, user)
+        _publish_graphic("graphic_restored", graphic)
+    return graphic
+
+
+def graphic_delete_permanently(*, graphic_id, user, session_id: str | None = None) -> ArchiveEntry:
+    """Remove a graphic for good (Administrator only), keeping an ArchiveEntry with its title.
+
+    Refuses (409) while another session holds a live lock. Publishes `graphic_deleted`
+    `{id, title}`.
+    """
+    if not is_administrator(user):
+        raise PermissionDenied("Only an Administrator can delete a graphic permanently.")
+    with transaction.atomic(durable=True):
+        graphic = _locked_graphic(graphic_id)
+        _refuse_if_locked_by_other(graphic, session_id, "it cannot be deleted")
+        entry = _archive_entry(graphic, ArchiveEntry.Action.DELETED, user)
+        ArchiveEntry.objects.filter(graphic=graphic).update(graphic=None)
+        data = {"id": graphic.pk, "title": graphic.title}
+        graphic.delete()
+        publish(DASHBOARD_GROUP, "graphic_deleted", data)
+        publish(graphic_group(data["id"]), "graphic_deleted", data)
+    return entry
+
+
+def graphic_set_on_air(*, graphic_id, user, on_air: bool) -> Graphic:
+    """Take a graphic on air (`on_air`) or clear it (`off_air`); overlays show or hide it.
+
+    Refuses (409) to take an archived graphic on air. Not a content revision: the version
+    stays.
+    """
+    with transaction.atomic(durable=True):
+        graphic = _locked_graphic(graphic_id)
+        if on_air and graphic.archived:
+            raise Conflict(f"Graphic {graphic.pk} is archived; restore it first.", code="archived")
+        graphic.on_air = on_air
+        _save_state(graphic, ["on_air"])
+        _publish_graphic("on_air" if on_air else "off_air", graphic)
+    return graphic
+
+
+def graphic_overlay_key_rotate(*, graphic_id, user) -> Graphic:
+    """Give the graphic a new overlay key; overlays on the old key are cut off.
+
+    Publishes `overlay_key_rotated` `{id}` to the graphic's group and `graphic_updated` to
+    the dashboard.
+    """
+    with transaction.atomic(durable=True):
+        graphic = _locked_graphic(graphic_id)
+        graphic.overlay_key = new_overlay_key()
+        _save_state(graphic, ["overlay_key"])
+        publish(graphic_group(graphic.pk), "overlay_key_rotated", {"id": graphic.pk})
+        publish(DASHBOARD_GROUP, "graphic_updated",
+                graphic_json(graphic, overlay_base=settings.PUBLIC_BASE_URL))
+    return graphic
+
+
+# Locks --------------------------------------------------------------------------------------
+
+def _clean_session(session_id) -> str:
+    if not isinstance(session_id, str) or not session_id.strip():
+        raise ValidationError({"session_id": ["is required"]})
+    if len(session_id) > 128:
+        raise ValidationError({"session_id": ["must be at most 128 characters"]})
+    return session_id
+
+
+def _publish_lock(event_type: str, data: dict) -> None:
+    publish(DASHBOARD_GROUP, event_type, data)
+
+
+def lock_acquire(*, graphic_id, session_id: str, user) -> CanvasLock:
+    """Lock a graphic for `session_id` for LOCK_TTL_SECONDS.
+
+    The same session re-acquiring extends its lock; an expired lock is taken over; another
+    session's live lock refuses (409 `locked` with `locked_by` and `expires_at`). The graphic
+    row is locked first, so racing sessions queue and exactly one wins. Refuses an archived
+    graphic (409). Publishes `lock_acquired` to the dashboard.
+    """
+    session_id = _clean_session(session_id)
+    with transaction.atomic(durable=True):
+        graphic = _locked_graphic(graphic_id)
+        if graphic.archived:
+            raise Conflict(f"Graphic {graphic.pk} is archived; it cannot be locked.", code="archived")
+        now = timezone.now()
+        expires_at = now + timedelta(seconds=settings.LOCK_TTL_SECONDS)
+        lock = CanvasLock.objects.filter(graphic=graphic).first()
+        if lock is not None and lock.expires_at > now and lock.session_id != session_id:
+            raise _lock_conflict(lock, "try again when it is released")
+        owner = {"user": user if getattr(user, "is_authenticated", False) else None,
+                 "locked_by": _name_of(user) or "anonymous"}
+        if lock is None:
+            try:
+                with transaction.atomic():
+                    lock = CanvasLock.objects.create(graphic=graphic, session_id=session_id,
+                                                     locked_at=now, expires_at=expires_at, **owner)
+            except IntegrityError:  # the one-lock-per-graphic constraint, should the row lock fail
+                raise Conflict(f"Graphic {graphic.pk} was just locked by another session.", code="locked")
+        else:
+            if lock.session_id != session_id or lock.expires_at <= now:
+                lock.session_id, lock.locked_at = session_id, now
+                lock.user, lock.locked_by = owner["user"], owner["locked_by"]
+            lock.expires_at = expires_at
+            lock.save(update_fields=["session_id", "locked_at", "user", "locked_by", "expires_at"])
+        _publish_lock("lock_acquired", lock_json(lock, session_id=None))
+    return lock
+
+
+def lock_refresh(*, graphic_id, session_id: str, user) -> CanvasLock:
+    """Extend this session's live lock by LOCK_TTL_SECONDS; 404 when it holds none."""
+    session_id = _clean_session(session_id)
+    with transaction.atomic(durable=True):
+        graphic = _locked_graphic(graphic_id)
+        lock = live_lock_of(graphic.pk)
+        if lock is None or lock.session_id != session_id:
+            raise NotFound(f"This session holds no live lock on graphic {graphic.pk}.",
+                           code="lock_not_found")
+        lock.expires_at = timezone.now() + timedelta(seconds=settings.LOCK_TTL_SECONDS)
+        lock.save(update_fields=["expires_at"])
+    return lock
+
+
+def _release(lock: CanvasLock, reason: str) -> None:
+    data = {"graphic_id": lock.graphic_id, "locked_by": lock.locked_by, "reason": reason}
+    lock.delete()
+    _publish_lock("lock_released", data)
+
+
+def lock_release(*, graphic_id, session_id: str, user) -> bool:
+    """End this session's lock; True when there was one. Idempotent.
+
+    Refuses (409) to end another session's live lock. Publishes `lock_released`.
+    """
+    session_id = _clean_session(session_id)
+    with transaction.atomic(durable=True):
+        graphic = _locked_graphic(graphic_id)
+        lock = CanvasLock.objects.filter(graphic=graphic).first()
+        if lock is None:
+            return False
+        if lock.session_id != session_id:
+            if lock.expires_at > timezone.now():
+                raise _lock_conflict(lock, "only its session can release it")
+            return False
+        _release(lock, "released")
+    return True
+
+
+def lock_break(*, graphic_id, user) -> bool:
+    """End whichever session's lock (Administrator only); True when there was a live one.
+
+    Publishes `lock_released` with the reason, so the holder's editor learns of it.
+    """
+    if not is_administrator(user):
+        raise PermissionDenied("Only an Administrator can break a lock.")
+    with transaction.atomic(durable=True):
+        graphic = _locked_graphic(graphic_id)
+        lock = live_lock_of(graphic.pk)
+        if lock is None:
+            CanvasLock.objects.filter(graphic=graphic).delete()
+            return False
+        _release(lock, f"broken by {_name_of(user) or 'an administrator'}")
+    return True
+
+
+def locks_cleanup() -> int:
+    """Delete every expired lock; answers how many. Publishes `lock_released` for each."""
+    with transaction.atomic(durable=True):
+        # Graphic rows first, as every other lock writer does, so no two orders deadlock.
+        graphic_ids = CanvasLock.objects.filter(expires_at__lte=timezone.now()).values("graphic_id")
+        list(Graphic.objects.select_for_update().filter(pk__in=graphic_ids).order_by("pk").values("pk"))
+        expired = list(CanvasLock.objects.filter(expires_at__lte=timezone.now()))
+        for lock in expired:
+            _release(lock, "expired")
+    return len(expired)
