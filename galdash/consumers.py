@@ -51,8 +51,13 @@ class TransportFlow:
         self.transport = getattr(protocol, "transport", None)
         if self.transport is not None:
             try:
+                # The HTTP channel that handed the connection over to the WebSocket protocol
+                # is still registered; it no longer writes here.
+                if getattr(self.transport, "producer", None) is not None:
+                    self.transport.unregisterProducer()
                 self.transport.registerProducer(self, True)
             except (RuntimeError, AttributeError):
+                logger.warning("No flow control for this socket", exc_info=True)
                 self.transport = None
 
     def pauseProducing(self):  # noqa: N802 (Twisted's interface)
