@@ -30,10 +30,7 @@ def overlay_graphic(*, graphic_id, key: str) -> Graphic | None:
 def tournament_standings(tournament_id: int | None) -> list[dict]:
     if tournament_id is None:
         return []
-    try:
-        from tournaments.selectors import standings_for
-    except ModuleNotFoundError:  # standings land with the tournaments app
-        return []
+    from tournaments.selectors import standings_for
 
     return standings_for(tournament_id=tournament_id)["standings"]
 

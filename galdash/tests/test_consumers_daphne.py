@@ -47,23 +47,26 @@ async def overlays_listed_by(server, token: str, graphic: Graphic, total: int,
             await asyncio.sleep(0.1)
 
 
-async def test_an_update_reaches_overlays_on_both_processes_and_either_lists_them(
-    daphne_server, graphic, viewer
+async def test_an_edit_through_process_a_reaches_overlays_on_a_and_b(
+    daphne_server, graphic, editor
 ):
     first, second = daphne_server("a"), daphne_server("b")
-    token = await database_sync_to_async(access_token)(viewer)
+    token = await database_sync_to_async(access_token)(editor)
 
     async with websockets.connect(overlay_url(first, graphic)) as on_first, \
             websockets.connect(overlay_url(second, graphic)) as on_second:
         for socket in (on_first, on_second):
             assert json.loads(await socket.recv())["type"] == "snapshot"
-        await publish_committed(graphic_group(graphic.pk), "graphic_updated",
-                                {"id": graphic.pk, "version": 2, "tournament_id": None})
+        async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as client:
+            response = await client.put(f"{first.url}/api/v1/graphics/{graphic.pk}",
+                                        json={"title": "Edited on A"})
         received = [json.loads(await asyncio.wait_for(socket.recv(), 2))
                     for socket in (on_first, on_second)]
         listed = await overlays_listed_by(first, token, graphic, total=2)
 
-    assert [message["data"]["version"] for message in received] == [2, 2]
+    assert response.status_code == 200
+    assert [(message["type"], message["data"]["title"], message["data"]["version"])
+            for message in received] == [("graphic_updated", "Edited on A", 2)] * 2
     assert listed["total"] == 2
     assert all(overlay["client"].startswith("127.0.0.1:") for overlay in listed["overlays"])
 

@@ -4,7 +4,7 @@
 import pytest
 from channels.db import database_sync_to_async
 
-from conftest import access_token, client_for
+from conftest import access_token, client_for, make_user
 from galdash.realtime import DASHBOARD_GROUP, graphic_group, tournament_group
 from galdash.tests.socket_helpers import (  # noqa: F401 (role_groups is a fixture)
     close_code,
@@ -249,3 +249,76 @@ def test_the_overlays_route_needs_a_token_and_a_numeric_graphic_id(viewer, api_c
     response = client_for(viewer).get("/api/v1/overlays?graphic_id=abc")
     assert response.status_code == 400
     assert "graphic_id" in response.json()["errors"]
+
+
+# Changes made through the REST API and the services reach the open overlay.
+
+def api_call(user, method: str, path: str, body: dict | None = None) -> int:
+    response = getattr(client_for(user), method)(path, body or {}, format="json")
+    return response.status_code
+
+
+async def test_an_edit_through_the_api_reaches_the_overlay_with_its_version(graphic, editor):
+    socket = await open_socket(overlay_path(graphic))
+    await receive(socket)
+
+    status = await database_sync_to_async(api_call)(
+        editor, "put", f"/api/v1/graphics/{graphic.pk}", {"title": "Edited live"})
+
+    updated = await receive(socket)
+    assert status == 200
+    assert updated["type"] == "graphic_updated"
+    assert updated["data"]["title"] == "Edited live"
+    assert updated["data"]["version"] == graphic.version + 1
+    await socket.disconnect()
+
+
+async def test_take_and_clear_through_the_api_reach_the_overlay(graphic, editor):
+    socket = await open_socket(overlay_path(graphic))
+    await receive(socket)
+
+    await database_sync_to_async(api_call)(editor, "post", f"/api/v1/graphics/{graphic.pk}/clear")
+    off = await receive(socket)
+    await database_sync_to_async(api_call)(editor, "post", f"/api/v1/graphics/{graphic.pk}/take")
+    on = await receive(socket)
+
+    assert (off["type"], off["data"]["on_air"]) == ("off_air", False)
+    assert (on["type"], on["data"]["on_air"]) == ("on_air", True)
+    await socket.disconnect()
+
+
+@pytest.mark.parametrize(("method", "action", "event"), [
+    ("delete", "", "graphic_archived"),
+    ("post", "/overlay-key", "overlay_key_rotated"),
+])
+async def test_archiving_or_rotating_the_key_through_the_api_closes_the_overlay(
+    graphic, editor, method, action, event
+):
+    socket = await open_socket(overlay_path(graphic))
+    await receive(socket)
+
+    status = await database_sync_to_async(api_call)(
+        editor, method, f"/api/v1/graphics/{graphic.pk}{action}")
+
+    assert status == 200
+    assert (await receive(socket))["type"] == event
+    assert await close_code(socket) == 4004
+
+
+async def test_the_snapshot_and_updates_carry_the_tournaments_live_standings(graphic, viewer):
+    from tournaments.services import registration_create
+
+    league = await Tournament.objects.acreate(name="Week 1", status="registration")
+    await Graphic.objects.filter(pk=graphic.pk).aupdate(tournament=league)
+    await database_sync_to_async(registration_create)(tournament_id=league.pk, user_id=viewer.pk)
+    socket = await open_socket(overlay_path(graphic))
+    snapshot = await receive(socket)
+    player = await database_sync_to_async(make_user)("ana", display_name="Ana")
+
+    await database_sync_to_async(registration_create)(tournament_id=league.pk, user_id=player.pk)
+
+    assert [row["user_id"] for row in snapshot["data"]["standings"]] == [viewer.pk]
+    update = await receive(socket)
+    assert update["type"] == "standings_update"
+    assert {row["user_id"] for row in update["data"]["standings"]} == {viewer.pk, player.pk}
+    await socket.disconnect()
