@@ -143,7 +143,8 @@ async def page(chromium):
     await context.close()
 
 
-@pytest.fixture
-def console(page) -> BrowserConsole:
+@pytest_asyncio.fixture(loop_scope="module")
+async def console(page) -> BrowserConsole:
+    # Listening subscribes to the page's events, which needs the running loop.
     return BrowserConsole(page)
 

@@ -10,18 +10,20 @@ import json
 import re
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
+import httpx
 import pytest
+import pytest_asyncio
 from asgiref.sync import sync_to_async
-from django.conf import settings
-from django.db import connections, transaction
+from django.db import connections
 
-from galdash.realtime import graphic_group, publish, tournament_group
+from conftest import access_token, make_user
+from graphics import services as graphic_services
 from graphics.models import Graphic
-from graphics.overlay import OVERLAY_FIELDS
-from tournaments.models import Tournament
+from tournaments import services as tournament_services
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
               pytest.mark.asyncio(loop_scope="module")]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -336,45 +338,44 @@ async def test_dropped_socket_reconnects_with_backoff(page, console, server, gra
     assert console.errors == []
 
 
-# ---- against the real overlay socket ----------------------------------------------------------
+# ---- against the real overlay socket, changes made through the server's API -------------------
 
-needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="the test process publishes the change, "
-                                 "which reaches a daphne process only through Redis (REDIS_URL unset)")
-
-
-def overlay_payload(graphic: Graphic) -> dict:
-    return {field: getattr(graphic, field) for field in OVERLAY_FIELDS}
-
-
-def edit_title(graphic_id: int, content: str) -> None:
-    """Save a new title the way a service does: row lock, version bump, publish on commit."""
-    with transaction.atomic():
-        graphic = Graphic.objects.select_for_update().get(pk=graphic_id)
-        elements = graphic.data_json["elements"]
-        graphic.data_json = {**graphic.data_json, "elements": [{**elements[0], "content": content}, *elements[1:]]}
-        graphic.version += 1
-        graphic.save(update_fields=["data_json", "version", "updated_at"])
-        publish(graphic_group(graphic.id), "graphic_updated", overlay_payload(graphic))
-
-
-def put_on_air(graphic_id: int, on_air: bool) -> None:
-    with transaction.atomic():
-        graphic = Graphic.objects.select_for_update().get(pk=graphic_id)
-        graphic.on_air = on_air
-        graphic.save(update_fields=["on_air", "updated_at"])
-        publish(graphic_group(graphic.id), "on_air" if on_air else "off_air", overlay_payload(graphic))
-
-
-def publish_standings(tournament_id: int, standings: list[dict]) -> None:
-    with transaction.atomic():
-        publish(tournament_group(tournament_id), "standings_update",
-                {"tournament_id": tournament_id, "round_names": ["round_1", "round_2"], "standings": standings})
+ROUND_2 = {"lobbies": [{"lobby": 1, "placements": [{"user_id": "cy", "placement": 1},
+                                                   {"user_id": "ada", "placement": 2},
+                                                   {"user_id": "bo", "placement": 3}]}]}
 
 
 @pytest.fixture
-def tournament_graphic(server):
-    tournament = Tournament.objects.create(name="GAL Season 4", status=Tournament.Status.IN_PROGRESS)
-    return Graphic.objects.create(title="Week 3", data_json=CANVAS, on_air=True, tournament=tournament)
+def season(server, editor):
+    """A tournament in progress, round 1 posted (Ada 1st, Bo 2nd, Cy 3rd), round 2 open, and an
+    on-air graphic showing its standings."""
+    tournament = tournament_services.tournament_create(name="GAL Season 4", status="registration")
+    players = {name.lower(): make_user(name.lower(), display_name=name) for name in ("Ada", "Bo", "Cy")}
+    for player in players.values():
+        tournament_services.registration_create(tournament_id=tournament.id, user_id=player.id)
+    tournament_services.tournament_update(tournament_id=tournament.id, changes={"status": "in_progress"})
+    tournament_services.round_create(tournament_id=tournament.id)
+    tournament_services.results_post(tournament_id=tournament.id, number=1, by=editor, lobbies=[
+        {"lobby": 1, "placements": [{"user_id": players[name].id, "placement": place}
+                                    for place, name in enumerate(["ada", "bo", "cy"], start=1)]}])
+    tournament_services.round_create(tournament_id=tournament.id)
+    graphic = graphic_services.graphic_create(user=editor, title="Week 3", data_json=CANVAS,
+                                              tournament_id=tournament.id)
+    graphic_services.graphic_set_on_air(graphic_id=graphic.id, user=editor, on_air=True)
+    graphic.refresh_from_db()
+    return SimpleNamespace(tournament=tournament, players=players, graphic=graphic)
+
+
+@pytest.fixture
+def editor_token(editor) -> str:
+    return access_token(editor)
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def api(server, editor_token):
+    async with httpx.AsyncClient(base_url=f"{server.url}/api/v1",
+                                 headers={"Authorization": f"Bearer {editor_token}"}) as client:
+        yield client
 
 
 async def open_live(page, server, graphic: Graphic, **params) -> None:
@@ -382,74 +383,103 @@ async def open_live(page, server, graphic: Graphic, **params) -> None:
     await page.wait_for_selector('html[data-connection="live"]')
 
 
-async def test_real_socket_draws_the_graphic(page, console, server, graphic):
-    await open_live(page, server, graphic)
+def edited_canvas(content: str) -> dict:
+    return {**CANVAS, "elements": [{**CANVAS["elements"][0], "content": content}, *CANVAS["elements"][1:]]}
+
+
+async def test_server_snapshot_draws_text_and_standings_at_their_positions(page, console, server, season):
+    await open_live(page, server, season.graphic)
 
     title = await box(page, '[data-element-id="title"]')
     assert (title["x"], title["y"]) == (120, 40)
     assert await page.inner_text('[data-element-id="title"]') == "Week 3 standings"
-    assert await page.get_attribute("#stage", "data-version") == "3"
-    ARTIFACTS.mkdir(exist_ok=True)
-    await page.screenshot(path=ARTIFACTS / "overlay-page-snapshot.png", omit_background=True)
-    assert console.errors == []
-
-
-@pytest.mark.redis
-@needs_redis
-async def test_results_appear_as_standings_rows_at_their_positions(page, console, server, tournament_graphic):
-    await open_live(page, server, tournament_graphic)
-
-    await in_db(publish_standings, tournament_graphic.tournament_id, STANDINGS)
-
-    await page.wait_for_selector('[data-element-id="names"][data-row="2"]', timeout=1000)
     assert await row_texts(page, "ranks") == ["1st", "2nd", "3rd"]
     assert await row_texts(page, "names") == ["Ada", "Bo", "Cy"]
-    assert await row_texts(page, "totals") == ["15", "13", "9"]
-    assert await row_texts(page, "round-1") == ["8", "6", "1"]
+    assert await row_texts(page, "totals") == ["8", "7", "6"]
+    assert await row_texts(page, "round-1") == ["8", "7", "6"]
     for element_id, x in [("ranks", 40), ("names", 160), ("totals", 700), ("round-1", 900)]:
         for row in range(3):
             drawn = await box(page, f'[data-element-id="{element_id}"][data-row="{row}"]')
             assert (drawn["x"], drawn["y"]) == (x, 200 + 60 * row), (element_id, row)
     ARTIFACTS.mkdir(exist_ok=True)
-    await page.screenshot(path=ARTIFACTS / "overlay-page-standings.png", omit_background=True)
+    await page.screenshot(path=ARTIFACTS / "overlay-page.png", omit_background=True)
     assert console.errors == []
 
 
-@pytest.mark.redis
-@needs_redis
-async def test_saved_edit_appears_within_a_second(page, console, server, graphic):
-    await open_live(page, server, graphic)
+async def test_results_posted_through_the_api_redraw_the_standings_within_a_second(page, console, server,
+                                                                                    season, api):
+    await open_live(page, server, season.graphic)
+    body = {"lobbies": [{"lobby": 1, "placements": [
+        {"user_id": season.players[entry["user_id"]].id, "placement": entry["placement"]}
+        for entry in ROUND_2["lobbies"][0]["placements"]]}]}
 
     started = time.monotonic()
-    await in_db(edit_title, graphic.id, "Edited live")
-    await page.wait_for_selector('[data-element-id="title"]:text-is("Edited live")', timeout=1000)
+    response = await api.post(f"/tournaments/{season.tournament.id}/rounds/2/results", json=body)
+    await page.wait_for_function(
+        "document.querySelector('[data-element-id=\"names\"][data-row=\"1\"]').textContent === 'Cy'",
+        timeout=1000)
 
+    assert response.status_code == 200, response.text
     assert time.monotonic() - started < 1.0
-    assert await page.get_attribute("#stage", "data-version") == "4"
+    assert await row_texts(page, "names") == ["Ada", "Cy", "Bo"]
+    assert await row_texts(page, "totals") == ["15", "14", "13"]
+    assert await row_texts(page, "round-1") == ["8", "6", "7"]
     assert console.errors == []
 
 
-@pytest.mark.redis
-@needs_redis
-async def test_clearing_off_air_hides_it_and_taking_shows_it(page, console, server, graphic):
-    await open_live(page, server, graphic)
+async def test_edit_through_the_api_appears_within_a_second(page, console, server, season, api):
+    await open_live(page, server, season.graphic)
 
-    await in_db(put_on_air, graphic.id, False)
+    started = time.monotonic()
+    response = await api.put(f"/graphics/{season.graphic.id}",
+                             json={"data_json": edited_canvas("Edited live"), "version": season.graphic.version})
+    await page.wait_for_selector('[data-element-id="title"]:text-is("Edited live")', timeout=1000)
+
+    assert response.status_code == 200, response.text
+    assert time.monotonic() - started < 1.0
+    assert await page.get_attribute("#stage", "data-version") == str(season.graphic.version + 1)
+    assert await row_texts(page, "names") == ["Ada", "Bo", "Cy"]
+    assert console.errors == []
+
+
+async def test_clear_hides_it_and_take_shows_it_again(page, console, server, season, api):
+    await open_live(page, server, season.graphic)
+
+    assert (await api.post(f"/graphics/{season.graphic.id}/clear")).status_code == 200
     await page.wait_for_selector('[data-element-id="title"]', state="hidden", timeout=1000)
+    assert await page.locator('[data-element-id="names"]').count() == 3
 
-    await in_db(put_on_air, graphic.id, True)
+    assert (await api.post(f"/graphics/{season.graphic.id}/take")).status_code == 200
     await page.wait_for_selector('[data-element-id="title"]', state="visible", timeout=1000)
     assert console.errors == []
 
 
-async def test_page_reconnects_after_a_server_restart_and_shows_current_data(page, console, daphne_server):
+@pytest.mark.parametrize("action", ["archive", "rotate the overlay key"])
+async def test_archiving_or_rotating_the_key_blanks_the_page(page, console, server, season, api, action):
+    await open_live(page, server, season.graphic)
+
+    if action == "archive":
+        response = await api.post(f"/archive/{season.graphic.id}", json={"reason": "done"})
+    else:
+        response = await api.post(f"/graphics/{season.graphic.id}/overlay-key")
+
+    assert response.status_code == 200, response.text
+    await page.wait_for_selector('html[data-connection="gone"]', timeout=2000)
+    assert await page.locator("#stage > *").count() == 0
+    assert console.errors == []
+
+
+async def test_page_reconnects_after_a_server_restart_and_shows_current_data(page, console, daphne_server,
+                                                                             editor):
     server = daphne_server("overlay-restart")
-    graphic = await in_db(Graphic.objects.create, title="Week 3", data_json=CANVAS, on_air=True)
+    graphic = await in_db(graphic_services.graphic_create, user=editor, title="Week 3", data_json=CANVAS)
+    await in_db(graphic_services.graphic_set_on_air, graphic_id=graphic.id, user=editor, on_air=True)
     await open_live(page, server, graphic)
 
     server.stop()
     await page.wait_for_selector('html[data-connection="waiting"]')
-    await in_db(edit_title, graphic.id, "Changed while the server was down")
+    await in_db(graphic_services.graphic_update, graphic_id=graphic.id, user=editor,
+                changes={"data_json": edited_canvas("Changed while the server was down")})
     server.start()
 
     await page.wait_for_selector('[data-element-id="title"]:text-is("Changed while the server was down")',
