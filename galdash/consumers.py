@@ -6,6 +6,7 @@ import logging
 import uuid
 from functools import partial
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
@@ -36,19 +37,24 @@ class Close:
 
 
 class TransportFlow:
-    """Knows when the client stops reading.
+    """Direct, flow-controlled writes to the socket daphne serves.
 
-    daphne writes to a Twisted transport that buffers without limit, so awaiting a send never
-    waits. Registered as the transport's streaming producer, this object is paused when the
-    transport's buffer is full and resumed when it drains; the writer waits on it, the socket's
-    bounded queue fills, and the socket is closed instead of growing the buffer.
+    daphne's ASGI `send` costs a task switch per socket per message, and it writes to a Twisted
+    transport that buffers without limit, so awaiting it never waits for a slow client. When
+    the socket runs under daphne, this object writes the WebSocket frame itself (the payload
+    encoded once per broadcast, not once per socket), and, registered as the transport's
+    streaming producer, is paused when the transport's buffer is full and resumed when it
+    drains. A paused socket's messages wait in its bounded queue; when that fills, the socket
+    is closed instead of growing the buffer. Elsewhere (tests' in-process communicator) it does
+    nothing and the consumer sends through ASGI.
     """
 
     def __init__(self, send):
         self.writable = asyncio.Event()
         self.writable.set()
         protocol = send.args[0] if isinstance(send, partial) and send.args else None
-        self.transport = getattr(protocol, "transport", None)
+        self.protocol = protocol if hasattr(protocol, "sendMessage") else None
+        self.transport = getattr(self.protocol, "transport", None)
         if self.transport is not None:
             try:
                 # The HTTP channel that handed the connection over to the WebSocket protocol
@@ -58,7 +64,15 @@ class TransportFlow:
                 self.transport.registerProducer(self, True)
             except (RuntimeError, AttributeError):
                 logger.warning("No flow control for this socket", exc_info=True)
-                self.transport = None
+                self.protocol = self.transport = None
+
+    def write(self, payload: bytes) -> bool:
+        """Writes a text frame now if the socket is open and has room; False otherwise."""
+        protocol = self.protocol
+        if protocol is None or not self.writable.is_set() or protocol.state != protocol.STATE_OPEN:
+            return False
+        protocol.sendMessage(payload, False)
+        return True
 
     def pauseProducing(self):  # noqa: N802 (Twisted's interface)
         self.writable.clear()
@@ -75,7 +89,7 @@ class TransportFlow:
                 self.transport.unregisterProducer()
             except Exception:  # the transport is already gone
                 pass
-            self.transport = None
+        self.protocol = self.transport = None
 
 
 class FanoutConsumer(AsyncWebsocketConsumer):
@@ -96,6 +110,7 @@ class FanoutConsumer(AsyncWebsocketConsumer):
         self.queue: asyncio.Queue = asyncio.Queue(maxsize=max(settings.WS_QUEUE_SIZE, 1))
         self.joined: set[str] = set()
         self.writer: asyncio.Task | None = None
+        self.writer_busy = False
         self.closing = False
         self.flow: TransportFlow | None = None
         self.hub = None
@@ -118,7 +133,16 @@ class FanoutConsumer(AsyncWebsocketConsumer):
 
     def deliver(self, broadcast: Broadcast) -> None:
         if self.wants(broadcast):
-            self.enqueue(broadcast.text)
+            self.push(broadcast.text, broadcast.payload)
+
+    def push(self, text: str, payload: bytes | None = None) -> None:
+        """Send `text` now if nothing is waiting before it, else queue it."""
+        if self.closing:
+            return
+        if (self.writer is not None and not self.writer_busy and self.queue.empty()
+                and self.flow.write(payload or text.encode())):
+            return
+        self.enqueue(text)
 
     def enqueue(self, item) -> None:
         if self.closing:
@@ -129,7 +153,7 @@ class FanoutConsumer(AsyncWebsocketConsumer):
             self.overflow()
 
     def queue_message(self, event_type: str, data) -> None:
-        self.enqueue(encode(event_type, data))
+        self.push(encode(event_type, data))
 
     def close_after_queue(self, code: int) -> None:
         """Close once what is queued has been sent."""
@@ -138,16 +162,29 @@ class FanoutConsumer(AsyncWebsocketConsumer):
             self.closing = True
 
     def start_writer(self) -> None:
+        """Sends what was queued so far (the greeting or snapshot first); from here on a
+        message goes out at once unless the socket is busy."""
         self.writer = asyncio.ensure_future(self._write_forever())
 
     async def _write_forever(self) -> None:
         while True:
             item = await self.queue.get()
+            self.writer_busy = True
             if isinstance(item, Close):
                 await self.close(code=item.code)
                 return
             await self.flow.writable.wait()
-            await self.send(text_data=item)
+            if not self.flow.write(item.encode()):
+                await self.send(text_data=item)
+            self.writer_busy = False
+
+    async def dispatch(self, message):
+        # Channels closes stale database connections before every handler (a thread hop per
+        # client message); database_sync_to_async already does it around each query here.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     def overflow(self) -> None:
         logger.info("Closing %s socket %s: send queue full (client not reading)",

@@ -38,6 +38,10 @@ class Broadcast:
         self.text = text
 
     @cached_property
+    def payload(self) -> bytes:
+        return self.text.encode()
+
+    @cached_property
     def data(self):
         return json.loads(self.text).get("data")
 

@@ -11,7 +11,7 @@ from galdash.consumers import FanoutConsumer
 from galdash.fanout import Broadcast
 from galdash.realtime import DASHBOARD_GROUP, graphic_group, publish, tournament_group
 from galdash.ws_auth import query_param
-from graphics.overlay import overlay_graphic, overlay_snapshot
+from graphics.overlay import overlay_snapshot, tournament_standings
 
 CLOSE_NOT_FOUND = 4004
 # After these the overlay's URL no longer shows anything: forward the event, then close.
@@ -35,22 +35,27 @@ class OverlayConsumer(FanoutConsumer):
     async def connect(self):
         await self.accept()
         self.key = query_param(self.scope, "key")
-        graphic = await database_sync_to_async(overlay_graphic)(
-            graphic_id=self.scope["url_route"]["kwargs"]["graphic_id"], key=self.key
-        )
-        if graphic is None:
+        graphic_id = self.scope["url_route"]["kwargs"]["graphic_id"]
+        if not graphic_id.isdigit():
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        self.graphic_id = graphic.pk
-        self.graphic_group = graphic_group(graphic.pk)
-        # Join before reading the snapshot, so no change falls between the two.
+        self.graphic_id = int(graphic_id)
+        self.graphic_group = graphic_group(self.graphic_id)
+        # Join before reading the snapshot, so no change falls between the two. Nothing goes
+        # out before the snapshot (the writer starts after it), so a refused socket never sees
+        # what was queued meanwhile.
         await self.join(self.graphic_group)
-        await self._follow_tournament(graphic.tournament_id)
         snapshot = await self._snapshot()
         if snapshot is None:
+            await self.leave(self.graphic_group)
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        await self._follow_tournament(snapshot["graphic"]["tournament_id"])
+        tournament_id = snapshot["graphic"]["tournament_id"]
+        if tournament_id is not None:
+            await self._follow_tournament(tournament_id)
+            snapshot["standings"] = await database_sync_to_async(tournament_standings)(
+                tournament_id
+            )
         self.queue_message("snapshot", snapshot)
         self.start_writer()
         record = {
@@ -79,10 +84,11 @@ class OverlayConsumer(FanoutConsumer):
     async def _announce(self, event_type: str) -> None:
         data = {"graphic_id": self.graphic_id, "connection_id": self.connection_id,
                 "client": self.client_address()}
-        await sync_to_async(publish)(DASHBOARD_GROUP, event_type, data)
+        # Off the database thread: publishing outside a transaction sends at once.
+        await sync_to_async(publish, thread_sensitive=False)(DASHBOARD_GROUP, event_type, data)
 
     def deliver(self, broadcast: Broadcast) -> None:
-        self.enqueue(broadcast.text)
+        self.push(broadcast.text, broadcast.payload)
         if broadcast.group != self.graphic_group:
             return
         if broadcast.event in ENDING_EVENTS:
