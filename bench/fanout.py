@@ -9,8 +9,10 @@ Setups: `bare`, a plain `websockets` server broadcasting a 2 KB message (the yar
 under the same machine load); `memory`, one daphne process with the in-memory layer; `redis`,
 two daphne processes sharing Redis (`--redis-url`, default $REDIS_URL; skipped when unset) with
 the sockets split between them and the PUT sent to the first. `change_p50_ms` is how long the
-PUT itself took to answer. Also reported: resident memory per idle socket (server RSS growth
-divided by N) and messages lost (must be 0). Prints one JSON line.
+PUT itself took to answer; `from_publish_*` count from the message's `timestamp` (when the
+service published it, inside its transaction) to receipt. Also reported: resident memory per
+idle socket (server RSS growth divided by N) and messages lost (must be 0). Prints one JSON
+line.
 
     python bench/fanout.py                      # N = 100, 1000, 5000
     python bench/fanout.py --clients 1000 --rounds 20
@@ -28,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -139,6 +142,7 @@ async def _clients(urls, connected, received, slot, done, results) -> None:
     import websockets
 
     receipts: list[tuple[int, float]] = []
+    published: dict[int, float] = {}
     gate = asyncio.Semaphore(100)
     opened = 0
 
@@ -160,8 +164,12 @@ async def _clients(urls, connected, received, slot, done, results) -> None:
             async for message in ws:
                 now = time.time()
                 start = message.find('"version":') + 10
-                end = message.find(",", start)
-                receipts.append((int(message[start:end]), now))
+                version = int(message[start:message.find(",", start)])
+                receipts.append((version, now))
+                if version not in published:  # `timestamp`: when the server published it
+                    stamp = message.rfind('"timestamp":"') + 13
+                    published[version] = datetime.fromisoformat(
+                        message[stamp:message.find('"', stamp)]).timestamp()
         except websockets.ConnectionClosed:
             pass
 
@@ -178,7 +186,7 @@ async def _clients(urls, connected, received, slot, done, results) -> None:
     for task in tasks:
         task.cancel()
     reporter.cancel()
-    results.put(receipts)
+    results.put((receipts, published))
 
 
 # One measured setup -------------------------------------------------------------------------
@@ -212,15 +220,16 @@ def bare_trigger(server):
     """Hands a 2 KB message to the bare server's broadcast."""
     from websockets.sync.client import connect
 
-    control = connect(f"{server.ws_url}/control", max_size=None)
+    control = connect(f"{server.ws_url}/control", max_size=None).__enter__()
 
     def trigger(round_number: int) -> tuple[int, float, float]:
         version = 1000 + round_number
         text = json.dumps({"type": "graphic_updated",
                            "data": {"id": 1, "version": version, "title": "Fan-out",
                                     "data_json": {"content": FILLER + "x" * 500}},
-                           "timestamp": "2026-01-01T00:00:00+00:00"}, separators=(",", ":"))
+                           "timestamp": "TIMESTAMP"}, separators=(",", ":"))
         sent = time.time()
+        text = text.replace("TIMESTAMP", datetime.fromtimestamp(sent).astimezone().isoformat())
         control.send(text)
         return version, sent, (time.time() - sent) * 1000
 
@@ -270,11 +279,17 @@ def run_setup(*, mode: str, clients: int, rounds: int, client_processes: int, en
                 time.sleep(0.002)
             time.sleep(0.2)
         done.set()
-        receipts = [receipt for _ in processes for receipt in results.get(timeout=60)]
+        receipts, published = [], {}
+        for _ in processes:
+            process_receipts, process_published = results.get(timeout=60)
+            receipts += process_receipts
+            published.update(process_published)
         for process in processes:
             process.join(timeout=10)
         latencies = [(at - sent_at[version]) * 1000 for version, at in receipts
                      if version in sent_at]
+        from_publish = [(at - published[version]) * 1000 for version, at in receipts
+                        if version in sent_at and version in published]
         return {
             "mode": mode,
             "processes": len(servers),
@@ -283,6 +298,8 @@ def run_setup(*, mode: str, clients: int, rounds: int, client_processes: int, en
             "p50_ms": round(statistics.median(latencies), 1),
             "p99_ms": round(percentile(latencies, 0.99), 1),
             "max_ms": round(max(latencies), 1),
+            "from_publish_p50_ms": round(statistics.median(from_publish), 1),
+            "from_publish_p99_ms": round(percentile(from_publish, 0.99), 1),
             "change_p50_ms": round(statistics.median(change_ms), 1),
             "lost": clients * rounds - len(latencies),
             "rss_per_idle_connection_kb": round((rss_after - rss_before) / clients, 1),

@@ -93,11 +93,12 @@ class TransportFlow:
 
 
 class FanoutConsumer(AsyncWebsocketConsumer):
-    """A socket fed by the process's hub through a bounded queue.
+    """A socket fed by the process's hub.
 
-    Everything the server sends goes through the queue and one writer task, in order. A
-    socket whose queue is full (`WS_QUEUE_SIZE`) is closed with 4008 at once and dropped from
-    the hub, so the hub never waits for it and its backlog is freed.
+    A message goes out at once when nothing waits before it and the client keeps up;
+    otherwise it waits, in order, in the socket's bounded queue (`WS_QUEUE_SIZE`), drained by
+    one writer task. A socket whose queue is full is closed with 4008 at once and dropped
+    from the hub, so the hub never waits for it and its backlog is freed.
     """
 
     # Not a configured layer: sockets get no layer channel of their own; the hub receives.

@@ -115,15 +115,11 @@ class Hub:
         self.channel = None
         await self.presence.flush()
 
-    def forget(self, member: Member) -> list[str]:
-        """Drop `member` from every group at once (no await: used when a client overflows).
-        Returns the groups whose layer membership the caller should release with `leave`."""
-        emptied = []
-        for group, members in list(self.members.items()):
-            if member in members:
-                members.discard(member)
-                emptied.append(group)
-        return emptied
+    def forget(self, member: Member) -> None:
+        """Stop delivering to `member` at once (no await: used when a client overflows); the
+        caller then releases the layer memberships with `leave`."""
+        for members in self.members.values():
+            members.discard(member)
 
     def dispatch(self, message: dict) -> None:
         if message.get("type") != "broadcast":
