@@ -195,7 +195,15 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 60},
+            "CONFIG": {
+                # redis-py caps a pool at 100 connections by default; a burst of socket
+                # connects must not hit that cap.
+                "hosts": [{"address": REDIS_URL, "max_connections": 1000}],
+                "capacity": 1000,
+                "expiry": 60,
+                # Hubs renew their memberships at a third of this (galdash.fanout).
+                "group_expiry": env_int("CHANNEL_GROUP_EXPIRY_SECONDS", 86400),
+            },
         }
     }
     CACHES = {
