@@ -43,14 +43,17 @@ DEMO_GRAPHICS = (
 )
 
 
-def seed(admin) -> list[str]:
-    """Create the demo graphics that are missing (matched by title); answers a line per
-    graphic with its overlay URL."""
+def seed(admin, tournament_id: int | None = None) -> list[str]:
+    """Create the demo graphics that are missing (matched by title), the standings board bound
+    to `tournament_id`; answers a line per graphic with its overlay URL."""
     base = settings.PUBLIC_BASE_URL or LOCAL_BASE_URL
     lines = []
     for title, data in DEMO_GRAPHICS:
         graphic = Graphic.objects.filter(title=title).first()
         if graphic is None:
-            graphic = services.graphic_create(user=admin, title=title, event_name="Demo night", data_json=data)
+            graphic = services.graphic_create(
+                user=admin, title=title, event_name="Demo night", data_json=data,
+                tournament_id=tournament_id if data is STANDINGS_BOARD else None,
+            )
         lines.append(f"{title}: {selectors.overlay_url(graphic, overlay_base=base)}")
     return lines

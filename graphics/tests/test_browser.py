@@ -23,7 +23,7 @@ from graphics import services as graphic_services
 from graphics.models import Graphic
 from tournaments import services as tournament_services
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.asyncio(loop_scope="module")]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

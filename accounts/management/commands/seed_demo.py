@@ -5,6 +5,9 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import ADMINISTRATOR
+from graphics import demo as graphics_demo
+from tournaments import demo as tournaments_demo
+from tournaments.models import Tournament
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "galdash-admin"
@@ -27,7 +30,7 @@ class Command(BaseCommand):
                 admin.set_password(DEMO_ADMIN_PASSWORD)
                 admin.save(update_fields=["password"])
             admin.groups.add(Group.objects.get_or_create(name=ADMINISTRATOR)[0])
-            extra = self.seed_apps(admin)
+        extra = self.seed_apps(admin)
 
         base = f"http://{host}:{port}"
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
@@ -44,4 +47,8 @@ class Command(BaseCommand):
 
     def seed_apps(self, admin) -> list[str]:
         """Each app's demo data; answers extra lines to print."""
-        return []
+        with transaction.atomic():
+            lines = tournaments_demo.seed(admin)
+        tournament = Tournament.objects.get(name=tournaments_demo.DEMO_TOURNAMENT)
+        # The graphics services open their own (durable) transactions.
+        return lines + graphics_demo.seed(admin, tournament_id=tournament.id)
