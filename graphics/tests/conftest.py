@@ -145,7 +145,9 @@ class BrowserConsole:
 @pytest_asyncio.fixture(loop_scope="module")
 async def page(chromium):
     """A 1920x1080 page, the size of an OBS browser source."""
-    context = await chromium.new_context(viewport={"width": 1920, "height": 1080})
+    # bypass_csp lets Playwright poll its own wait_for_function predicates; the page's
+    # scripts are same-origin and would pass the policy anyway.
+    context = await chromium.new_context(viewport={"width": 1920, "height": 1080}, bypass_csp=True)
     yield await context.new_page()
     await context.close()
 
