@@ -1,3 +1,5 @@
+"""HTTP goes to Django; WebSockets to the dashboard and overlay consumers (galdash.routing)."""
+
 import os
 
 from django.core.asgi import get_asgi_application

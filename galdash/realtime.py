@@ -33,12 +33,15 @@ def encode(event_type: str, data) -> str:
     return json.dumps(message, cls=DjangoJSONEncoder, separators=(",", ":"))
 
 
-def send_now(group: str, text: str) -> None:
+def send_now(group: str, event_type: str, text: str) -> None:
+    """Hand the serialized message to the layer; each process's hub fans it out
+    (`galdash.fanout`)."""
     layer = get_channel_layer()
     if layer is None:
         return
+    message = {"type": "broadcast", "group": group, "event": event_type, "text": text}
     try:
-        async_to_sync(layer.group_send)(group, {"type": "broadcast", "text": text})
+        async_to_sync(layer.group_send)(group, message)
     except Exception:  # a down channel layer must never undo a committed write
         logger.exception("Could not deliver a real-time event to %s", group)
 
@@ -46,4 +49,4 @@ def send_now(group: str, text: str) -> None:
 def publish(group: str, event_type: str, data) -> None:
     """Send `{type, data, timestamp}` to `group` once the current transaction commits."""
     text = encode(event_type, data)
-    transaction.on_commit(lambda: send_now(group, text))
+    transaction.on_commit(lambda: send_now(group, event_type, text))

@@ -126,3 +126,14 @@ def test_health_is_503_when_the_database_is_unreachable(daphne_server):
     assert response.status_code == 503
     assert response.json()["checks"]["database"] == "error"
     assert response.json()["status"] == "unhealthy"
+
+
+def test_health_is_503_when_the_channel_layer_is_unreachable(daphne_server):
+    import httpx
+
+    server = daphne_server(name="no-redis", wait_healthy=False, REDIS_URL="redis://127.0.0.1:9/0")
+
+    response = httpx.get(f"{server.url}/health", timeout=15)
+
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "channel_layer": "error"}

@@ -1,11 +1,21 @@
-"""Builders and an event listener for the graphics tests."""
+"""Builders and an event listener for the graphics tests, and the browser fixtures:
+Playwright for Python driving Debian's Chromium (never a downloaded browser).
+
+The browser tests use Playwright's async API: its sync API keeps an event loop running in the
+test thread, where Django then refuses ORM calls. One browser per test module, one fresh context
+per test.
+"""
 
 import asyncio
 import json
+import os
+from pathlib import Path
 
 import pytest
+import pytest_asyncio
 from channels.layers import get_channel_layer
 
+from conftest import DaphneProcess, current_database_url
 from galdash.realtime import DASHBOARD_GROUP, graphic_group
 from graphics import services
 
@@ -87,3 +97,61 @@ def events():
     listener = EventListener().listen(DASHBOARD_GROUP)
     yield listener
     listener.close()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def page_server(django_db_setup):
+    """One daphne process serving the test database to a whole module (the `daphne_server`
+    fixture starts one per test, which a test that restarts its server needs)."""
+    env = {**os.environ, "DATABASE_URL": current_database_url(), "DEBUG": "false"}
+    server = DaphneProcess(env, "overlay-page").start()
+    yield server
+    server.stop()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def chromium():
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                                   args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()
+
+
+class BrowserConsole:
+    """Every console error and uncaught exception a page reports."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def page(chromium):
+    """A 1920x1080 page, the size of an OBS browser source."""
+    context = await chromium.new_context(viewport={"width": 1920, "height": 1080})
+    yield await context.new_page()
+    await context.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def console(page) -> BrowserConsole:
+    # Listening subscribes to the page's events, which needs the running loop.
+    return BrowserConsole(page)
+

@@ -1,0 +1,42 @@
+"""Reads of league members."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from accounts.models import User
+from galdash.errors import NotFound
+
+
+def member_list(*, is_active: bool | None = None):
+    members = User.objects.order_by("id")
+    return members if is_active is None else members.filter(is_active=is_active)
+
+
+def member_get(*, user_id: int | None = None, discord_id: str | None = None) -> User:
+    if user_id is not None:
+        user, label = User.objects.filter(pk=user_id).first(), f"id {user_id}"
+    else:
+        user, label = User.objects.filter(discord_id=discord_id).first(), f"Discord id {discord_id}"
+    if user is None:
+        raise NotFound(f"No league member with {label}.", code="user_not_found")
+    return user
+
+
+def member_statistics() -> dict:
+    """Counts over every account, in one query."""
+    from tournaments.models import Registration  # accounts must not import tournaments at load
+
+    month_ago = timezone.now() - timedelta(days=30)
+    return User.objects.aggregate(
+        total_users=Count("id"),
+        active_users=Count("id", filter=Q(is_active=True)),
+        inactive_users=Count("id", filter=Q(is_active=False)),
+        staff_users=Count("id", filter=Q(is_staff=True) | Q(is_superuser=True)),
+        with_discord_id=Count("id", filter=Q(discord_id__isnull=False)),
+        with_riot_id=Count("id", filter=~Q(riot_id="")),
+        registered_in_tournaments=Count("id", filter=Q(Exists(
+            Registration.objects.filter(user=OuterRef("pk"))))),
+        new_last_30_days=Count("id", filter=Q(date_joined__gte=month_ago)),
+    )
