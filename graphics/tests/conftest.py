@@ -80,12 +80,6 @@ class EventListener:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The shared user fixtures set passwords; the production hasher would cost ~0.5 s a user.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _uncollected_static_files(settings):
     # Admin pages name static files; the tests run without `collectstatic`'s manifest.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
