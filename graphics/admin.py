@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import can_write, is_administrator, roles_of
 from galdash.errors import DomainError
 from graphics import selectors, services
 from graphics.models import ArchiveEntry, CanvasLock, Graphic
+from graphics.overlay import overlay_clients
 
 # A refusal a user can act on; PermissionDenied stays a 403.
 SERVICE_ERRORS = (DomainError, ValidationError)
@@ -152,12 +154,12 @@ class GraphicAdmin(RolePermissions, ServiceTransactions, SimpleHistoryAdmin):
     list_filter = ("on_air", "archived", "event_name", "tournament")
     search_fields = ("title", "event_name")
     list_select_related = ("canvas_lock",)
-    readonly_fields = ("version", "on_air", "archived", "archived_at", "lock_holder", "created_by_name",
-                       "created_at", "updated_at")
+    readonly_fields = ("version", "on_air", "archived", "archived_at", "lock_holder", "connected_overlays",
+                       "created_by_name", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("title", "event_name", "tournament", "data_json", "loaded_version")}),
         ("State", {"fields": ("version", "on_air", "archived", "archived_at", "lock_holder",
-                              "created_by_name", "created_at", "updated_at")}),
+                              "connected_overlays", "created_by_name", "created_at", "updated_at")}),
     )
     inlines = [ArchiveEntryInline]
     history_list_display = ["version", "title", "history_change_reason"]
@@ -176,6 +178,20 @@ class GraphicAdmin(RolePermissions, ServiceTransactions, SimpleHistoryAdmin):
         except CanvasLock.DoesNotExist:
             return "-"
         return _lock_text(lock) if lock.expires_at > timezone.now() else "-"
+
+    @admin.display(description="connected overlays")
+    def connected_overlays(self, graphic: Graphic) -> str:
+        """What a producer checks before going live: is the OBS source connected and current?"""
+        clients = overlay_clients(graphic.pk)
+        if not clients:
+            return "None connected"
+        return format_html_join(
+            "\n", "<div>{} · connected {} · last ping {} · showing version {}{}</div>",
+            ((client["client"] or "unknown client", client["connected_at"], client["last_ping"] or "-",
+              client["version"] if client["version"] is not None else "-",
+              "" if client["version"] in (None, graphic.version) else " (stale)")
+             for client in clients),
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         graphic = Graphic.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None

@@ -322,3 +322,23 @@ async def test_the_snapshot_and_updates_carry_the_tournaments_live_standings(gra
     assert update["type"] == "standings_update"
     assert {row["user_id"] for row in update["data"]["standings"]} == {viewer.pk, player.pk}
     await socket.disconnect()
+
+
+def admin_page_when(user, graphic: Graphic, text: str) -> str | None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page = client.get(f"/admin/graphics/graphic/{graphic.pk}/change/").content.decode()
+    return page if text in page else None
+
+
+async def test_the_graphics_admin_page_shows_its_connected_overlays(graphic):
+    producer = await database_sync_to_async(make_user)("producer", is_staff=True, is_superuser=True)
+    assert await database_sync_to_async(admin_page_when)(producer, graphic, "None connected")
+
+    socket = await open_socket(overlay_path(graphic))
+    page = await eventually(lambda: admin_page_when(producer, graphic, "showing version"))
+
+    assert "connected" in page
+    await socket.disconnect()
