@@ -17,6 +17,12 @@ def _publish(action: str, user: User) -> None:
         "discord_id": user.discord_id, "riot_id": user.riot_id, "is_active": user.is_active}})
 
 
+def _refuse_staff(user: User) -> None:
+    if user.is_staff or user.is_superuser:
+        raise Conflict("Staff accounts are managed in the admin, not the users API.",
+                       code="staff_account")
+
+
 def _free_username(base: str) -> str:
     base = re.sub(r"[^\w.@+-]+", "-", base).strip("-")[:140] or "member"
     candidate, suffix = base, 1
@@ -60,11 +66,13 @@ def member_create(*, display_name: str = "", discord_id: str | None = None, riot
 
 def member_update(*, user_id: int, changes: dict) -> User:
     """Change a member's fields (any of MEMBER_FIELDS); 409 on a duplicate discord_id or
-    username. Publishes `user_update` (action `updated`)."""
+    username, and for staff accounts (an editor must not rename or deactivate an
+    administrator). Publishes `user_update` (action `updated`)."""
     with transaction.atomic(durable=True):
         user = User.objects.select_for_update().filter(pk=user_id).first()
         if user is None:
             raise NotFound(f"No league member with id {user_id}.", code="user_not_found")
+        _refuse_staff(user)
         if "discord_id" in changes:
             changes = {**changes, "discord_id": changes["discord_id"] or None}
         _check_unique(discord_id=changes.get("discord_id"), username=changes.get("username"),
@@ -91,9 +99,7 @@ def member_delete(*, user_id: int, by: User) -> dict:
             raise NotFound(f"No league member with id {user_id}.", code="user_not_found")
         if user.pk == by.pk:
             raise Conflict("You cannot delete your own account.", code="own_account")
-        if user.is_staff or user.is_superuser:
-            raise Conflict("Staff accounts are managed in the admin, not the users API.",
-                           code="staff_account")
+        _refuse_staff(user)
         if user.placements.exists():
             user.is_active = False
             user.save(update_fields=["is_active"])

@@ -24,7 +24,7 @@ class MemberListView(APIView):
 
     @extend_schema(parameters=[MemberListParams, OpenApiParameter("skip", int),
                                OpenApiParameter("limit", int)],
-                   responses=MemberListOutput, tags=TAGS)
+                   responses=MemberListOutput, tags=TAGS, operation_id="users_list")
     def get(self, request):
         # A plain dict: from a QueryDict DRF would read a missing boolean as false.
         params = MemberListParams(data=request.query_params.dict())

@@ -14,7 +14,8 @@ class ConfigurationListOutput(serializers.Serializer):
 
 
 class ConfigurationListQuery(serializers.Serializer):
-    category = serializers.CharField(required=False, max_length=50)
+    category = serializers.CharField(required=False, allow_blank=True, max_length=50,
+                                     help_text="only this category; empty for all")
 
 
 class ConfigurationCreateInput(serializers.Serializer):
@@ -29,7 +30,7 @@ class ConfigurationUpdateInput(serializers.Serializer):
     category = serializers.CharField(required=False)
 
 
-class MessageOutput(serializers.Serializer):
+class ConfigurationDeletedOutput(serializers.Serializer):
     message = serializers.CharField()
 
 

@@ -8,11 +8,11 @@ from config.serializers import (
     BulkUpdateInput,
     BulkUpdateOutput,
     ConfigurationCreateInput,
+    ConfigurationDeletedOutput,
     ConfigurationListOutput,
     ConfigurationListQuery,
     ConfigurationOutput,
     ConfigurationUpdateInput,
-    MessageOutput,
 )
 from galdash.api import IsWriter, ReadAnyWriteEditor
 from galdash.errors import NotFound
@@ -30,16 +30,17 @@ def _entry(configuration) -> dict:
 
 class ConfigurationListView(APIView):
     @extend_schema(parameters=[ConfigurationListQuery], responses=ConfigurationListOutput,
-                   tags=TAGS)
+                   tags=TAGS, operation_id="configuration_list")
     def get(self, request):
         query = ConfigurationListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         return Response(_listing(selectors.configuration_list(
-            category=query.validated_data.get("category"))))
+            category=query.validated_data.get("category") or None)))
 
 
 class ConfigurationCategoryView(APIView):
-    @extend_schema(responses=ConfigurationListOutput, tags=TAGS)
+    @extend_schema(responses=ConfigurationListOutput, tags=TAGS,
+                   operation_id="configuration_category_list")
     def get(self, request, category: str):
         return Response(_listing(selectors.configuration_list(category=category)))
 
@@ -47,7 +48,7 @@ class ConfigurationCategoryView(APIView):
 class ConfigurationDetailView(APIView):
     permission_classes = [ReadAnyWriteEditor]
 
-    @extend_schema(responses=ConfigurationOutput, tags=TAGS)
+    @extend_schema(responses=ConfigurationOutput, tags=TAGS, operation_id="configuration_retrieve")
     def get(self, request, key: str):
         row = selectors.configuration_get(key=key)
         if row is None:
@@ -55,20 +56,22 @@ class ConfigurationDetailView(APIView):
         return Response(_entry(row))
 
     @extend_schema(request=ConfigurationCreateInput, responses={201: ConfigurationOutput},
-                   tags=TAGS)
+                   tags=TAGS, operation_id="configuration_create")
     def post(self, request, key: str):
         body = ConfigurationCreateInput(data=request.data)
         body.is_valid(raise_exception=True)
         configuration = services.configuration_create(key=key, **body.validated_data)
         return Response(_entry(configuration), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ConfigurationUpdateInput, responses=ConfigurationOutput, tags=TAGS)
+    @extend_schema(request=ConfigurationUpdateInput, responses=ConfigurationOutput, tags=TAGS,
+                   operation_id="configuration_update")
     def put(self, request, key: str):
         body = ConfigurationUpdateInput(data=request.data)
         body.is_valid(raise_exception=True)
         return Response(_entry(services.configuration_update(key=key, **body.validated_data)))
 
-    @extend_schema(responses=MessageOutput, tags=TAGS)
+    @extend_schema(responses={200: ConfigurationDeletedOutput}, tags=TAGS,
+                   operation_id="configuration_delete")
     def delete(self, request, key: str):
         services.configuration_delete(key=key)
         return Response({"message": f"Configuration '{key}' deleted successfully."})
@@ -79,6 +82,7 @@ class ConfigurationBulkUpdateView(APIView):
 
     @extend_schema(
         request=BulkUpdateInput, responses=BulkUpdateOutput, tags=TAGS,
+        operation_id="configuration_bulk_update",
         description="Sets each key on its own and reports per-key errors. The body is "
                     '`{"configurations": [{"key", "value"}]}` or `{"<key>": <value>, ...}`.',
     )

@@ -5,6 +5,7 @@ import logging
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
@@ -63,6 +64,12 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, (OperationalError, InterfaceError)):
+        logger.warning("Database unavailable: %s", exc)
+        response = Response(error_body("The database is unavailable; try again shortly.", "database_unavailable"),
+                            status=503)
+        response["Retry-After"] = "2"
+        return response
     elif isinstance(exc, RequestDataTooBig):
         return Response(error_body("Request body is too large.", "payload_too_large"), status=413)
 

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("accounts.urls")),
     path("", include("graphics.urls")),
     path("", include("tournaments.urls")),
+    path("", include("tournaments.riot_urls")),
     path("", include("config.urls")),
     path("", include("galdash.realtime_urls")),
     path("", include("graphics.overlay_urls")),

@@ -1,10 +1,22 @@
 """Input shapes of the graphics API, and output shapes that answer exactly what
 `graphics.selectors.graphic_json` builds (the fields are declared for the OpenAPI schema)."""
 
+import json
+
 from django.conf import settings
 from rest_framework import serializers
 
 from graphics import selectors
+
+
+def graphic_list_body(rows: list[dict], *, overlay_base: str) -> bytes:
+    """`{graphics: [Graphic], total}` as JSON, each canvas spliced in as stored."""
+    items = []
+    for row in rows:
+        head = json.dumps(selectors.graphic_json_from_row(row, overlay_base=overlay_base),
+                          ensure_ascii=False, separators=(",", ":"))
+        items.append(f'{head[:-1]},"data_json":{row["data_text"]}}}')
+    return f'{{"graphics":[{",".join(items)}],"total":{len(items)}}}'.encode()
 
 
 def overlay_base(request) -> str:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import is_administrator
@@ -311,8 +311,8 @@ def graphic_archive(*, graphic_id, user, reason: str = "", session_id: str | Non
     """Archive (soft delete) a graphic with an optional reason (at most 500 characters).
 
     Refuses (409) an already archived graphic and a live lock of another session (no
-    `session_id` counts as another). Takes it off air, ends its lock, records an ArchiveEntry
-    and publishes `graphic_archived`.
+    `session_id` counts as another). Takes it off air, ends its lock (`lock_released`), records
+    an ArchiveEntry and publishes `graphic_archived`.
     """
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
@@ -322,7 +322,9 @@ def graphic_archive(*, graphic_id, user, reason: str = "", session_id: str | Non
         if graphic.archived:
             raise Conflict(f"Graphic {graphic.pk} is already archived.", code="already_archived")
         _refuse_if_locked_by_other(graphic, session_id, "it cannot be archived")
-        CanvasLock.objects.filter(graphic=graphic).delete()
+        lock = CanvasLock.objects.filter(graphic=graphic).first()
+        if lock is not None:
+            _release(lock, "archived")
         graphic.archived, graphic.archived_at, graphic.on_air = True, timezone.now(), False
         _save_state(graphic, ["archived", "archived_at", "on_air"])
         _archive_entry(graphic, ArchiveEntry.Action.ARCHIVED, user, reason)
@@ -434,12 +436,8 @@ def lock_acquire(*, graphic_id, session_id: str, user) -> CanvasLock:
         owner = {"user": user if getattr(user, "is_authenticated", False) else None,
                  "locked_by": _name_of(user) or "anonymous"}
         if lock is None:
-            try:
-                with transaction.atomic():
-                    lock = CanvasLock.objects.create(graphic=graphic, session_id=session_id,
-                                                     locked_at=now, expires_at=expires_at, **owner)
-            except IntegrityError:  # the one-lock-per-graphic constraint, should the row lock fail
-                raise Conflict(f"Graphic {graphic.pk} was just locked by another session.", code="locked")
+            lock = CanvasLock.objects.create(graphic=graphic, session_id=session_id,
+                                             locked_at=now, expires_at=expires_at, **owner)
         else:
             if lock.session_id != session_id or lock.expires_at <= now:
                 lock.session_id, lock.locked_at = session_id, now

@@ -1,6 +1,7 @@
 """Graphics, lock, archive, events and maintenance routes of DESIGN section 5."""
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
 from rest_framework.response import Response
@@ -33,6 +34,7 @@ from graphics.serializers import (
     RevisionOutput,
     RevisionRestoreInput,
     SessionInput,
+    graphic_list_body,
     overlay_base,
 )
 
@@ -76,10 +78,8 @@ class GraphicListView(APIView):
                    operation_id="graphics_list")
     def get(self, request):
         query = _valid(GraphicListQuery, request.query_params)
-        graphics = list(selectors.graphic_list(**query))
-        return Response(GraphicListOutput(
-            {"graphics": graphics, "total": len(graphics)},
-            context={"overlay_base": overlay_base(request)}).data)
+        body = graphic_list_body(selectors.graphic_list_rows(**query), overlay_base=overlay_base(request))
+        return HttpResponse(body, content_type="application/json")
 
     @extend_schema(request=GraphicCreateInput, responses={201: GraphicOutput}, tags=TAGS)
     def post(self, request):

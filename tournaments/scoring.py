@@ -68,13 +68,15 @@ def scoring_of(raw: dict | None) -> Scoring:
 def ordering_key(scoring: Scoring, *, total: int, by_round: dict[int, int],
                  round_numbers_desc: list[int]) -> tuple:
     """Sort key (ascending = better) for a player with `by_round` {round number: placement}."""
-    placements = by_round.values()
+    counts = [0] * (LOBBY_SIZE + 1)  # counts[p]: how many times the player finished p-th
+    for placement in by_round.values():
+        counts[placement] += 1
     key: list = [-total]
     for rule in scoring.tiebreakers:
         if rule == TOP4_PLUS_FIRSTS:
-            key.append(-(sum(1 for p in placements if p <= 4) + sum(1 for p in placements if p == 1)))
+            key.append(-(sum(counts[1:5]) + counts[1]))
         elif rule == PLACEMENT_COUNTS:
-            key.extend(-sum(1 for p in placements if p == place) for place in range(1, LOBBY_SIZE + 1))
+            key.extend(-count for count in counts[1:])
         elif rule == LATEST_ROUND:
             # A round not played counts as worse than any placement.
             key.extend(by_round.get(number, LOBBY_SIZE + 1) for number in round_numbers_desc)

@@ -14,7 +14,7 @@ from tournaments.models import (
     StandingsSnapshot,
     Tournament,
 )
-from tournaments.scoring import ordering_key, scoring_of
+from tournaments.scoring import LOBBY_SIZE, ordering_key, scoring_of
 
 
 def tournament_get(*, tournament_id: int) -> Tournament:
@@ -49,31 +49,30 @@ def standings_of(*, tournament: Tournament) -> dict:
     """Standings of a loaded tournament (3 queries): every registered member ranked by total
     points, then the scoring's tie-breakers; players equal on all of them share a rank."""
     scoring = scoring_of(tournament.scoring)
-    round_numbers = list(Round.objects.filter(tournament=tournament).values_list("number", flat=True)
-                         .order_by("number"))
-    registrations = (Registration.objects.filter(tournament=tournament).select_related("user")
-                     .only("id", "tournament_id", "user__id", "user__username", "user__display_name",
-                           "user__discord_id", "user__riot_id"))
+    points = [0, *(scoring.points_for(place) for place in range(1, LOBBY_SIZE + 1))]
+    round_number = dict(Round.objects.filter(tournament=tournament).values_list("id", "number"))
+    members = (Registration.objects.filter(tournament=tournament).order_by("id")
+               .values_list("user_id", "user__username", "user__display_name", "user__discord_id",
+                            "user__riot_id"))
     by_player: dict[int, dict[int, int]] = defaultdict(dict)
-    for user_id, number, placement in (Placement.objects.filter(round__tournament=tournament)
-                                       .values_list("user_id", "round__number", "placement")):
-        by_player[user_id][number] = placement
+    for user_id, round_id, placement in (Placement.objects.filter(round_id__in=list(round_number))
+                                         .values_list("user_id", "round_id", "placement")):
+        by_player[user_id][round_number[round_id]] = placement
 
     played_desc = sorted({n for rounds in by_player.values() for n in rounds}, reverse=True)
     rows = []
-    for registration in registrations:
-        user = registration.user
-        by_round = dict(sorted(by_player.get(user.id, {}).items()))
-        round_scores = {f"round_{n}": scoring.points_for(p) for n, p in by_round.items()}
+    for user_id, username, display_name, discord_id, riot_id in members:
+        by_round = dict(sorted(by_player.get(user_id, {}).items()))
+        round_scores = {f"round_{n}": points[p] for n, p in by_round.items()}
         total = sum(round_scores.values())
         rows.append((
             ordering_key(scoring, total=total, by_round=by_round, round_numbers_desc=played_desc),
             {
                 "rank": 0,
-                "user_id": user.id,
-                "player_name": user.player_name,
-                "discord_id": user.discord_id,
-                "riot_id": user.riot_id,
+                "user_id": user_id,
+                "player_name": display_name or riot_id or username,  # as User.player_name
+                "discord_id": discord_id,
+                "riot_id": riot_id,
                 "total_points": total,
                 "round_scores": round_scores,
                 "placements": list(by_round.values()),
@@ -89,7 +88,7 @@ def standings_of(*, tournament: Tournament) -> dict:
         standings.append(entry)
     return {
         "tournament_id": tournament.id,
-        "round_names": [f"round_{n}" for n in round_numbers],
+        "round_names": [f"round_{n}" for n in sorted(round_number.values())],
         "standings": standings,
     }
 

@@ -1,7 +1,9 @@
 from rest_framework import serializers
 
-from tournaments.models import Registration, Round, StandingsSnapshot, Tournament
+from tournaments.models import Registration, StandingsSnapshot, Tournament
 from tournaments.scoring import LOBBY_SIZE
+
+MAX_ID = 2**63 - 1  # the database's bigint; a larger id is a 400, not a crash
 
 
 class TournamentListParams(serializers.Serializer):
@@ -48,7 +50,7 @@ class TournamentStatisticsOutput(serializers.Serializer):
 
 
 class RegistrationInput(serializers.Serializer):
-    user_id = serializers.IntegerField(required=False, min_value=1)
+    user_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     discord_id = serializers.CharField(required=False, max_length=32)
 
     def validate(self, attrs):
@@ -96,7 +98,7 @@ class LobbyOutput(serializers.Serializer):
 class RoundOutput(serializers.Serializer):
     number = serializers.IntegerField()
     name = serializers.CharField()
-    status = serializers.ChoiceField(choices=Round.Status.choices)
+    status = serializers.CharField(help_text="pending, in_progress or completed")
     lobbies = LobbyOutput(many=True)
 
 
@@ -111,11 +113,12 @@ class SeedInput(serializers.Serializer):
 
 
 class LobbyPlayersInput(serializers.Serializer):
-    players = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=64)
+    players = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+                                    max_length=64)
 
 
 class PlacementInput(serializers.Serializer):
-    user_id = serializers.IntegerField(required=False, min_value=1)
+    user_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     discord_id = serializers.CharField(required=False, max_length=32)
     placement = serializers.IntegerField()
 
@@ -182,7 +185,7 @@ class SnapshotOutput(SnapshotSummaryOutput):
 
 
 class SnapshotListParams(serializers.Serializer):
-    tournament_id = serializers.IntegerField(required=False, min_value=1)
+    tournament_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 class SnapshotListOutput(serializers.Serializer):
@@ -193,14 +196,15 @@ class SnapshotListOutput(serializers.Serializer):
 
 
 class SnapshotRefreshInput(serializers.Serializer):
-    tournament_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    tournament_id = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                             max_value=MAX_ID)
 
 
 SORT_FIELDS = ("total_points", "player_name", "standing_rank")
 
 
 class RankedParams(serializers.Serializer):
-    tournament_id = serializers.IntegerField(required=False, min_value=1)
+    tournament_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     guild_id = serializers.CharField(required=False, max_length=32)
     sort_by = serializers.ChoiceField(choices=SORT_FIELDS, default="total_points")
     sort_order = serializers.ChoiceField(choices=("asc", "desc"), required=False)

@@ -37,6 +37,7 @@ TRANSITIONS = {
     Status.CANCELLED: set(),
 }
 FINISHED = {Status.COMPLETED, Status.CANCELLED}
+MAX_LOBBIES = 1000
 EDITABLE_FIELDS = ("name", "description", "status", "max_participants", "start_date", "end_date",
                    "guild_id", "scoring")
 
@@ -68,53 +69,62 @@ def _publish_standings(tournament: Tournament) -> None:
     publish(tournament_group(tournament.id), "standings_update", standings)
 
 
-def _check_dates(start, end) -> None:
+def tournament_validate(*, tournament: Tournament | None, changes: dict) -> dict:
+    """The changes to a tournament (None: a new one) with the scoring table filled in, or a
+    ValidationError naming every problem: unknown fields, a status outside draft ->
+    registration -> in_progress -> completed (or -> cancelled before completion), a new
+    tournament not starting in draft or registration, max_participants below the registered
+    count, a bad scoring table, an end before the start."""
+    errors: dict[str, list[str]] = {}
+    for field in sorted(set(changes) - set(EDITABLE_FIELDS)):
+        errors[field] = ["Cannot be changed."]
+    current = tournament.status if tournament else None
+    new_status = changes.get("status", current or Status.DRAFT)
+    if tournament is None and new_status not in (Status.DRAFT, Status.REGISTRATION):
+        errors["status"] = ["A new tournament starts in draft or registration."]
+    elif tournament is not None and new_status != current and new_status not in TRANSITIONS[current]:
+        allowed = ", ".join(sorted(TRANSITIONS[current])) or "none (it is final)"
+        errors["status"] = [f"Cannot go from {current} to {new_status}; allowed: {allowed}."]
+    if tournament is not None and changes.get("max_participants") is not None:
+        registered = tournament.registrations.count()
+        if changes["max_participants"] < registered:
+            errors["max_participants"] = [f"{registered} members are already registered."]
+    cleaned = dict(changes)
+    if "scoring" in changes or tournament is None:
+        try:
+            cleaned["scoring"] = scoring_validate(changes.get("scoring"))
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    start = changes.get("start_date", tournament.start_date if tournament else None)
+    end = changes.get("end_date", tournament.end_date if tournament else None)
     if start and end and end < start:
-        raise ValidationError({"end_date": ["Must not be before start_date."]})
+        errors["end_date"] = ["Must not be before start_date."]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
 
 
 def tournament_create(*, name: str, description: str = "", status: str = Status.DRAFT,
                       max_participants: int | None = None, start_date=None, end_date=None,
                       guild_id: str = "", scoring: dict | None = None) -> Tournament:
-    """Create a tournament in `draft` (or `registration`); validates the scoring table and the
-    dates; publishes `tournament_update` (action `created`)."""
-    if status not in (Status.DRAFT, Status.REGISTRATION):
-        raise ValidationError({"status": ["A new tournament starts in draft or registration."]})
-    _check_dates(start_date, end_date)
+    """Create a tournament (validated by `tournament_validate`); publishes `tournament_update`
+    (action `created`)."""
+    fields = tournament_validate(tournament=None, changes={
+        "name": name, "description": description, "status": status,
+        "max_participants": max_participants, "start_date": start_date, "end_date": end_date,
+        "guild_id": guild_id, "scoring": scoring})
     with transaction.atomic(durable=True):
-        tournament = Tournament.objects.create(
-            name=name, description=description, status=status, max_participants=max_participants,
-            start_date=start_date, end_date=end_date, guild_id=guild_id,
-            scoring=scoring_validate(scoring),
-        )
+        tournament = Tournament.objects.create(**fields)
         _publish_tournament(tournament, "created")
     return tournament
 
 
 def tournament_update(*, tournament_id: int, changes: dict) -> Tournament:
-    """Apply `changes` (any of EDITABLE_FIELDS). Status moves only along draft -> registration ->
-    in_progress -> completed, or to cancelled before completion (400 otherwise);
-    max_participants cannot drop below the registered count. Publishes `tournament_update`, and
+    """Apply `changes` (validated by `tournament_validate`). Publishes `tournament_update`, and
     `standings_update` when the scoring changed."""
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise ValidationError({field: ["Cannot be changed."] for field in unknown})
     with transaction.atomic(durable=True):
         tournament = _locked_tournament(tournament_id)
-        new_status = changes.get("status", tournament.status)
-        if new_status != tournament.status and new_status not in TRANSITIONS[tournament.status]:
-            allowed = ", ".join(sorted(TRANSITIONS[tournament.status])) or "none (it is final)"
-            raise ValidationError({"status": [
-                f"Cannot go from {tournament.status} to {new_status}; allowed: {allowed}."]})
-        if changes.get("max_participants") is not None:
-            registered = tournament.registrations.count()
-            if changes["max_participants"] < registered:
-                raise ValidationError({"max_participants": [
-                    f"{registered} members are already registered."]})
-        if "scoring" in changes:
-            changes = {**changes, "scoring": scoring_validate(changes["scoring"])}
-        _check_dates(changes.get("start_date", tournament.start_date),
-                     changes.get("end_date", tournament.end_date))
+        changes = tournament_validate(tournament=tournament, changes=changes)
         scoring_changed = "scoring" in changes and changes["scoring"] != tournament.scoring
         for field, value in changes.items():
             setattr(tournament, field, value)
@@ -262,6 +272,8 @@ def lobby_set_players(*, tournament_id: int, number: int, lobby: int, players: l
         tournament = _locked_tournament(tournament_id)
         round_ = _round(tournament, number)
         errors = []
+        if not 1 <= lobby <= MAX_LOBBIES:
+            raise ValidationError({"lobby": [f"Lobbies are numbered 1..{MAX_LOBBIES}."]})
         if len(players) > LOBBY_SIZE:
             errors.append(f"A lobby holds at most {LOBBY_SIZE} players; got {len(players)}.")
         repeated = sorted({p for p in players if players.count(p) > 1})
@@ -385,27 +397,31 @@ def results_post(*, tournament_id: int, number: int, lobbies: list[dict], by: Us
                           .select_related("user", "lobby").order_by("placement")):
             previous.setdefault(placement.lobby.number, []).append(placement)
 
-        lobby_rows = {}
-        for posted in lobbies:
-            lobby_rows[posted["lobby"]] = (existing.get(posted["lobby"])
-                                           or Lobby.objects.create(round=round_, number=posted["lobby"]))
+        Lobby.objects.bulk_create(Lobby(round=round_, number=entry["lobby"])
+                                  for entry in lobbies if entry["lobby"] not in existing)
+        lobby_rows = {lobby.number: lobby for lobby in Lobby.objects.filter(
+            round=round_, number__in=[entry["lobby"] for entry in lobbies])}
         # Clear every re-posted lobby first: a player may move between two re-posted lobbies.
         Placement.objects.filter(lobby__in=lobby_rows.values()).delete()
+        Placement.objects.bulk_create(
+            Placement(lobby=lobby_rows[posted["lobby"]], round=round_, user=entry["user"],
+                      placement=entry["placement"])
+            for posted in lobbies for entry in posted["placements"])
 
-        answer_lobbies, corrected = [], []
+        answer_lobbies, corrections = [], []
         for posted in sorted(lobbies, key=lambda entry: entry["lobby"]):
             lobby = lobby_rows[posted["lobby"]]
+            after = [{"user_id": entry["user"].id, "player_name": entry["user"].player_name,
+                      "placement": entry["placement"],
+                      "points": scoring.points_for(entry["placement"])}
+                     for entry in sorted(posted["placements"], key=lambda entry: entry["placement"])]
             before = _as_rows(previous.get(lobby.number, []), scoring)
-            created = Placement.objects.bulk_create(
-                Placement(lobby=lobby, round=round_, user=entry["user"], placement=entry["placement"])
-                for entry in sorted(posted["placements"], key=lambda entry: entry["placement"])
-            )
-            after = _as_rows(created, scoring)
             if before:
-                PlacementCorrection.objects.create(lobby=lobby, corrected_by=by, before=before,
-                                                   after=after)
-                corrected.append(lobby.number)
+                corrections.append(PlacementCorrection(lobby=lobby, corrected_by=by, before=before,
+                                                       after=after))
             answer_lobbies.append({"lobby": lobby.number, "placements": after})
+        PlacementCorrection.objects.bulk_create(corrections)
+        corrected = [correction.lobby.number for correction in corrections]
 
         waiting = round_.lobbies.annotate(results=Count("placements")).filter(results=0).exists()
         round_.status = Round.Status.IN_PROGRESS if waiting else Round.Status.COMPLETED

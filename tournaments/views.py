@@ -68,7 +68,7 @@ class TournamentListView(APIView):
                    responses=inline_serializer("TournamentList", {
                        "tournaments": TournamentOutput(many=True), "total": serializers.IntegerField(),
                        "page": serializers.IntegerField(), "per_page": serializers.IntegerField()}),
-                   tags=TAGS)
+                   tags=TAGS, operation_id="tournaments_list")
     def get(self, request):
         params = _valid(TournamentListParams, request.query_params)
         return Response(paginate(request, selectors.tournament_list(status=params.get("status")),
@@ -149,7 +149,7 @@ def _round_answer(tournament_id: int, number: int) -> dict:
 class RoundListView(APIView):
     permission_classes = [ReadAnyWriteEditor]
 
-    @extend_schema(responses=RoundListOutput, tags=TAGS)
+    @extend_schema(responses=RoundListOutput, tags=TAGS, operation_id="tournament_rounds_list")
     def get(self, request, tournament_id: int):
         rounds = selectors.rounds_of(tournament=selectors.tournament_get(tournament_id=tournament_id))
         return Response({"rounds": rounds, "total": len(rounds)})

@@ -7,11 +7,6 @@ from tournaments.tests.conftest import Listener
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_list_pages_members_and_filters_by_activity(viewer_api, django_assert_max_num_queries):
     for i in range(30):
         member(f"m{i:02d}", is_active=i % 3 != 0)
@@ -116,6 +111,10 @@ def test_delete_deactivates_a_member_with_results_and_says_so(editor_api):
 
 def test_staff_accounts_and_viewers_cannot_delete(editor_api, viewer_api, admin_user):
     assert editor_api.delete(f"/api/v1/users/{admin_user.id}").status_code == 409
+    response = editor_api.put(f"/api/v1/users/{admin_user.id}", {"is_active": False}, format="json")
+    assert (response.status_code, response.json()["code"]) == (409, "staff_account")
+    admin_user.refresh_from_db()
+    assert admin_user.is_active
     kira = member("kira")
     assert viewer_api.delete(f"/api/v1/users/{kira.id}").status_code == 403
     assert viewer_api.post("/api/v1/users", {"display_name": "x"}, format="json").status_code == 403

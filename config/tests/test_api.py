@@ -38,6 +38,10 @@ def test_list_filters_by_category(viewer_api, league_configuration):
                                                         category="tournament")], "total": 1}
 
 
+def test_an_empty_category_filter_lists_everything(viewer_api, league_configuration):
+    assert viewer_api.get(f"{URL}?category=").json()["total"] == 3
+
+
 def test_category_route_answers_the_same_shape(viewer_api, league_configuration):
     response = viewer_api.get(f"{URL}/category/overlay")
 

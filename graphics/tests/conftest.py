@@ -85,6 +85,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _uncollected_static_files(settings):
+    # Admin pages name static files; the tests run without `collectstatic`'s manifest.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
 @pytest.fixture
 def events():
     listener = EventListener().listen(DASHBOARD_GROUP)

@@ -36,6 +36,15 @@ class TestList:
         assert body["total"] == 2
         assert set(body["graphics"][0]) == GRAPHIC_KEYS
 
+    def test_each_item_is_the_graphic_as_its_own_route_answers_it(self, viewer_api, editor):
+        tournament = Tournament.objects.create(name="Cup")
+        graphic = make_graphic(editor, title="Ünïcode \"quoted\" </script>", tournament_id=tournament.pk,
+                               data_json=canvas(text_element(content="été 🏆"), list_element(), settings={"a": [1.5]}))
+        services.lock_acquire(graphic_id=graphic.pk, session_id="tab", user=editor)
+        [item] = viewer_api.get(f"{API}/graphics").json()["graphics"]
+        assert item == viewer_api.get(f"{API}/graphics/{graphic.pk}").json()
+        assert item["canvas_lock"]["locked_by"] == "Eddie" and item["canvas_lock"]["session_id"] is None
+
     def test_filters(self, viewer_api, editor):
         make_graphic(editor, title="Finals board", event_name="Finals")
         make_graphic(editor, title="Week one", event_name="Week 1")
@@ -211,9 +220,14 @@ class TestDeleteAndDuplicate:
         assert response.status_code == 409 and response.json()["code"] == "locked"
         assert not Graphic.objects.get().archived
 
-    def test_delete_by_the_lock_holder(self, editor_api, editor, graphic):
+    def test_delete_by_the_lock_holder_ends_the_lock(self, editor_api, editor, graphic, events,
+                                                     django_capture_on_commit_callbacks):
         services.lock_acquire(graphic_id=graphic.pk, session_id="tab", user=editor)
-        assert editor_api.delete(f"{API}/graphics/{graphic.pk}?session_id=tab").status_code == 200
+        with django_capture_on_commit_callbacks(execute=True):
+            assert editor_api.delete(f"{API}/graphics/{graphic.pk}?session_id=tab").status_code == 200
+        assert not CanvasLock.objects.exists()
+        assert [(e["type"], e["data"].get("reason")) for e in events.received()] == [
+            ("lock_released", "archived"), ("graphic_archived", None)]
 
     def test_duplicate(self, editor_api, graphic, events, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):

@@ -206,3 +206,14 @@ class TestArchive:
         assert not Graphic.objects.exists()
         assert sorted(ArchiveEntry.objects.values_list("action", "graphic_ref", "graphic_title")) == [
             ("archived", graphic.pk, "Lobby standings"), ("deleted", graphic.pk, "Lobby standings")]
+
+
+def test_demo_seed_is_idempotent_and_valid(admin_user):
+    from graphics import demo
+
+    first = demo.seed(admin_user)
+    assert demo.seed(admin_user) == first
+    assert Graphic.objects.count() == 2
+    assert all("/overlay/" in line and "?key=" in line for line in first)
+    kinds = {e["type"] for g in Graphic.objects.all() for e in g.data_json["elements"]}
+    assert kinds == {"text", "players", "scores", "placements"}

@@ -7,16 +7,16 @@ from tournaments.models import Lobby, Placement, Registration, Round, Tournament
 def member(name: str, **fields) -> User:
     fields.setdefault("discord_id", f"d-{name}")
     fields.setdefault("riot_id", f"{name}#GAL")
-    user = User.objects.create(username=name, display_name=name.title(), **fields)
-    return user
+    fields.setdefault("display_name", name.title())
+    return User.objects.create(username=name, **fields)
 
 
 def tournament_with_members(count: int, *, status: str = Tournament.Status.IN_PROGRESS,
-                            **fields) -> tuple[Tournament, list[User]]:
+                            prefix: str = "", **fields) -> tuple[Tournament, list[User]]:
     tournament = Tournament.objects.create(name=fields.pop("name", "Cup"), status=status, **fields)
     players = User.objects.bulk_create(
-        User(username=f"p{i:03d}", display_name=f"Player {i:03d}", discord_id=f"{9000 + i}",
-             riot_id=f"Player{i}#GAL")
+        User(username=f"{prefix}p{i:03d}", display_name=f"{prefix}Player {i:03d}",
+             discord_id=f"{prefix}{9000 + i}", riot_id=f"{prefix}Player{i}#GAL")
         for i in range(1, count + 1)
     )
     Registration.objects.bulk_create(Registration(tournament=tournament, user=p) for p in players)

@@ -34,8 +34,3 @@ class Listener:
 def listen():
     return Listener
 
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The staff fixtures set passwords; these tests are not about hashing them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

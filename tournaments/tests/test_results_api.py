@@ -1,7 +1,10 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tournaments.models import Placement, PlacementCorrection, Round, Tournament
 from tournaments.selectors import standings_for
+from tournaments.services import results_post
 from tournaments.tests.builders import member, tournament_with_members
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +188,17 @@ def test_viewers_cannot_post_results_and_unknown_rounds_are_404(viewer_api, edit
     assert viewer_api.post(url(tournament), body, format="json").status_code == 403
     response = editor_api.post(url(tournament, 7), body, format="json")
     assert response.status_code == 404 and response.json()["code"] == "round_not_found"
+
+
+def test_posting_uses_the_same_queries_for_2_and_64_lobbies(editor):
+    counts = []
+    for size in (16, 512):
+        tournament, players = tournament_with_members(size, prefix=f"s{size}-")
+        Round.objects.create(tournament=tournament, number=1)
+        lobbies = [lobby(n, players[i:i + 8]) for n, i in enumerate(range(0, size, 8), start=1)]
+        with CaptureQueriesContext(connection) as queries:
+            results_post(tournament_id=tournament.id, number=1, lobbies=lobbies, by=editor)
+        counts.append(len(queries))
+    # SQLite caps the parameters of one statement, so it splits the 512-row insert in batches.
+    extra_batches = 0 if connection.vendor == "postgresql" else 2
+    assert counts[1] <= counts[0] + extra_batches

@@ -196,3 +196,22 @@ def test_round_listing_uses_fixed_queries(viewer_api, django_assert_max_num_quer
     assert len(response.json()["rounds"][0]["lobbies"]) == 8
     assert viewer_api.get(f"{API}/{tournament.id}/rounds/2").json()["name"] == "round_2"
     assert viewer_api.get(f"{API}/{tournament.id}/rounds/9").status_code == 404
+
+
+def test_registration_and_scoring_changes_reach_the_overlays(editor_api, listen,
+                                                             django_capture_on_commit_callbacks):
+    tournament, players = tournament_with_members(2)
+    record_round(tournament, 1, [players])
+    newcomer = member("newcomer")
+    dashboard, overlays = listen("dashboard"), listen(f"tournament.{tournament.id}")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_api.post(f"{API}/{tournament.id}/registrations", {"user_id": newcomer.id},
+                        format="json")
+        editor_api.put(f"{API}/{tournament.id}", {"scoring": {"points": [20, 10]}}, format="json")
+
+    assert [m["type"] for m in dashboard.messages()] == [
+        "tournament_update", "standings_update", "tournament_update", "standings_update"]
+    standings = overlays.of_type("standings_update")
+    assert len(standings) == 2
+    assert [row["total_points"] for row in standings[-1]["standings"]] == [20, 10, 0]

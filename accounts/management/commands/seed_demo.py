@@ -26,7 +26,7 @@ class Command(BaseCommand):
             if created:
                 admin.set_password(DEMO_ADMIN_PASSWORD)
                 admin.save(update_fields=["password"])
-            admin.groups.add(Group.objects.get(name=ADMINISTRATOR))
+            admin.groups.add(Group.objects.get_or_create(name=ADMINISTRATOR)[0])
             extra = self.seed_apps(admin)
 
         base = f"http://{host}:{port}"

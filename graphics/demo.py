@@ -1,0 +1,56 @@
+"""Demo graphics for `make run`: a title card and a standings board."""
+
+from django.conf import settings
+
+from graphics import selectors, services
+from graphics.models import Graphic
+
+LOCAL_BASE_URL = "http://127.0.0.1:8000"
+
+TITLE_CARD = {
+    "background": None,
+    "elements": [
+        {"id": "league", "type": "text", "x": 160, "y": 140, "content": "GUARDIAN ANGEL LEAGUE",
+         "fontSize": 36, "fontFamily": "Montserrat, sans-serif", "color": "#f5c542", "bold": True},
+        {"id": "headline", "type": "text", "x": 160, "y": 220, "content": "Week 3 Finals",
+         "fontSize": 96, "fontFamily": "Montserrat, sans-serif", "color": "#ffffff", "bold": True},
+        {"id": "subtitle", "type": "text", "x": 160, "y": 350, "content": "Eight players. Six games. One crown.",
+         "fontSize": 40, "fontFamily": "Inter, sans-serif", "color": "#d0d4e0", "italic": True},
+        {"id": "schedule", "type": "text", "x": 160, "y": 900, "content": "Live from 19:00 UTC",
+         "fontSize": 32, "fontFamily": "Inter, sans-serif", "color": "#ffffff", "underline": True},
+    ],
+    "settings": {"width": 1920, "height": 1080},
+}
+
+STANDINGS_BOARD = {
+    "background": None,
+    "elements": [
+        {"id": "heading", "type": "text", "x": 160, "y": 100, "content": "STANDINGS",
+         "fontSize": 64, "fontFamily": "Montserrat, sans-serif", "color": "#ffffff", "bold": True},
+        {"id": "placements", "type": "placements", "x": 160, "y": 220, "spacing": 72, "previewCount": 8,
+         "fontSize": 36, "color": "#f5c542"},
+        {"id": "players", "type": "players", "x": 320, "y": 220, "spacing": 72, "previewCount": 8,
+         "fontSize": 36, "color": "#ffffff"},
+        {"id": "scores", "type": "scores", "x": 1100, "y": 220, "spacing": 72, "previewCount": 8,
+         "fontSize": 36, "color": "#ffffff", "bold": True},
+    ],
+    "settings": {"width": 1920, "height": 1080},
+}
+
+DEMO_GRAPHICS = (
+    ("Demo: week 3 title card", TITLE_CARD),
+    ("Demo: standings board", STANDINGS_BOARD),
+)
+
+
+def seed(admin) -> list[str]:
+    """Create the demo graphics that are missing (matched by title); answers a line per
+    graphic with its overlay URL."""
+    base = settings.PUBLIC_BASE_URL or LOCAL_BASE_URL
+    lines = []
+    for title, data in DEMO_GRAPHICS:
+        graphic = Graphic.objects.filter(title=title).first()
+        if graphic is None:
+            graphic = services.graphic_create(user=admin, title=title, event_name="Demo night", data_json=data)
+        lines.append(f"{title}: {selectors.overlay_url(graphic, overlay_base=base)}")
+    return lines
