@@ -17,10 +17,8 @@ import pytest
 import pytest_asyncio
 from asgiref.sync import sync_to_async
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
-from django.contrib.auth.models import Group
 from django.db import connections
 
-from accounts.roles import ROLES
 from conftest import access_token, make_user
 from graphics import services as graphic_services
 from graphics.models import Graphic
@@ -111,13 +109,6 @@ async def wait_for_version(page, version: int) -> None:
 @pytest.fixture
 def server(page_server, transactional_db):
     return page_server
-
-
-@pytest.fixture(autouse=True)
-def _role_groups(transactional_db):
-    """The role groups a migration creates; an earlier transactional test's flush removed them."""
-    for role in ROLES:
-        Group.objects.get_or_create(name=role)
 
 
 @pytest.fixture
