@@ -153,12 +153,13 @@ async def _clients(urls, connected, received, slot, done, results) -> None:
                 try:
                     ws = await websockets.connect(url, max_size=None, ping_interval=None,
                                                   open_timeout=60, close_timeout=1)
+                    await ws.recv()  # snapshot
                     break
-                except OSError:
+                except (TimeoutError, OSError, websockets.WebSocketException) as error:
+                    print(f"connect attempt {attempt + 1} failed: {error!r}", file=sys.stderr)
                     await asyncio.sleep(0.5 * (attempt + 1))
             else:
                 return
-            await ws.recv()  # snapshot
             opened += 1
         try:
             async for message in ws:
@@ -254,7 +255,7 @@ def run_setup(*, mode: str, clients: int, rounds: int, client_processes: int, en
         results = multiprocessing.Queue()
         processes = [multiprocessing.Process(
             target=client_process,
-            args=(urls[slot::workers], connected, received, slot, done, results))
+            args=(urls[slot::workers], connected, received, slot, done, results), daemon=True)
             for slot in range(workers)]
         started = time.monotonic()
         for process in processes:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from galdash import presence
-from galdash.fanout import Broadcast, get_hub
+from galdash.fanout import Broadcast, get_hub, text_frame
 from galdash.realtime import DASHBOARD_GROUP, encode
 
 logger = logging.getLogger(__name__)
@@ -40,13 +40,14 @@ class TransportFlow:
     """Direct, flow-controlled writes to the socket daphne serves.
 
     daphne's ASGI `send` costs a task switch per socket per message, and it writes to a Twisted
-    transport that buffers without limit, so awaiting it never waits for a slow client. When
-    the socket runs under daphne, this object writes the WebSocket frame itself (the payload
-    encoded once per broadcast, not once per socket), and, registered as the transport's
-    streaming producer, is paused when the transport's buffer is full and resumed when it
-    drains. A paused socket's messages wait in its bounded queue; when that fills, the socket
-    is closed instead of growing the buffer. Elsewhere (tests' in-process communicator) it does
-    nothing and the consumer sends through ASGI.
+    transport that buffers without limit, so awaiting it never waits for a slow client; and a
+    Twisted write only lands on the socket on the loop's next turn. When the socket runs under
+    daphne over plain TCP, this object writes the frame (built once per broadcast) straight to
+    the socket while nothing is buffered, and hands any remainder to the transport. Registered
+    as the transport's streaming producer, it is paused when the transport's buffer is full and
+    resumed when it drains. A paused socket's messages wait in its bounded queue; when that
+    fills, the socket is closed instead of growing the buffer. Elsewhere (the tests' in-process
+    communicator) it does nothing and the consumer sends through ASGI.
     """
 
     def __init__(self, send):
@@ -55,23 +56,40 @@ class TransportFlow:
         protocol = send.args[0] if isinstance(send, partial) and send.args else None
         self.protocol = protocol if hasattr(protocol, "sendMessage") else None
         self.transport = getattr(self.protocol, "transport", None)
-        if self.transport is not None:
-            try:
-                # The HTTP channel that handed the connection over to the WebSocket protocol
-                # is still registered; it no longer writes here.
-                if getattr(self.transport, "producer", None) is not None:
-                    self.transport.unregisterProducer()
-                self.transport.registerProducer(self, True)
-            except (RuntimeError, AttributeError):
-                logger.warning("No flow control for this socket", exc_info=True)
-                self.protocol = self.transport = None
+        self.raw_socket = None
+        if self.transport is None:
+            return
+        try:
+            # The HTTP channel that handed the connection over to the WebSocket protocol is
+            # still registered; it no longer writes here.
+            if getattr(self.transport, "producer", None) is not None:
+                self.transport.unregisterProducer()
+            self.transport.registerProducer(self, True)
+        except (RuntimeError, AttributeError):
+            logger.warning("No flow control for this socket", exc_info=True)
+            self.protocol = self.transport = None
+            return
+        from twisted.internet.tcp import Connection
 
-    def write(self, payload: bytes) -> bool:
-        """Writes a text frame now if the socket is open and has room; False otherwise."""
+        if isinstance(self.transport, Connection):  # not TLS: frames go to the socket as is
+            self.raw_socket = self.transport.socket
+
+    def write(self, frame: bytes) -> bool:
+        """Writes a frame now if the socket is open and has room; False otherwise."""
         protocol = self.protocol
         if protocol is None or not self.writable.is_set() or protocol.state != protocol.STATE_OPEN:
             return False
-        protocol.sendMessage(payload, False)
+        transport = self.transport
+        sent = 0
+        if self.raw_socket is not None and not transport.dataBuffer and not transport._tempDataLen:
+            try:
+                sent = self.raw_socket.send(frame)
+            except BlockingIOError:
+                pass
+            except OSError:  # the connection is gone; Twisted notices and disconnects it
+                return True
+        if sent < len(frame):
+            transport.write(frame[sent:])
         return True
 
     def pauseProducing(self):  # noqa: N802 (Twisted's interface)
@@ -134,14 +152,14 @@ class FanoutConsumer(AsyncWebsocketConsumer):
 
     def deliver(self, broadcast: Broadcast) -> None:
         if self.wants(broadcast):
-            self.push(broadcast.text, broadcast.payload)
+            self.push(broadcast.text, broadcast.frame)
 
-    def push(self, text: str, payload: bytes | None = None) -> None:
+    def push(self, text: str, frame: bytes | None = None) -> None:
         """Send `text` now if nothing is waiting before it, else queue it."""
         if self.closing:
             return
         if (self.writer is not None and not self.writer_busy and self.queue.empty()
-                and self.flow.write(payload or text.encode())):
+                and self.flow.write(frame or text_frame(text.encode()))):
             return
         self.enqueue(text)
 
@@ -175,7 +193,7 @@ class FanoutConsumer(AsyncWebsocketConsumer):
                 await self.close(code=item.code)
                 return
             await self.flow.writable.wait()
-            if not self.flow.write(item.encode()):
+            if not self.flow.write(text_frame(item.encode())):
                 await self.send(text_data=item)
             self.writer_busy = False
 

@@ -14,6 +14,7 @@ overlay left open for days keeps receiving.
 import asyncio
 import json
 import logging
+import struct
 from functools import cached_property
 from typing import Protocol
 
@@ -24,6 +25,19 @@ from galdash import presence
 logger = logging.getLogger(__name__)
 
 RECEIVE_RETRY_SECONDS = 1.0
+
+
+def text_frame(payload: bytes) -> bytes:
+    """A WebSocket text frame as a server sends it (unmasked, unfragmented): identical for every
+    socket, so a broadcast is framed once."""
+    length = len(payload)
+    if length < 126:
+        header = struct.pack("!BB", 0x81, length)
+    elif length < 1 << 16:
+        header = struct.pack("!BBH", 0x81, 126, length)
+    else:
+        header = struct.pack("!BBQ", 0x81, 127, length)
+    return header + payload
 
 
 class Broadcast:
@@ -38,8 +52,8 @@ class Broadcast:
         self.text = text
 
     @cached_property
-    def payload(self) -> bytes:
-        return self.text.encode()
+    def frame(self) -> bytes:
+        return text_frame(self.text.encode())
 
     @cached_property
     def data(self):

@@ -88,7 +88,7 @@ class OverlayConsumer(FanoutConsumer):
         await sync_to_async(publish, thread_sensitive=False)(DASHBOARD_GROUP, event_type, data)
 
     def deliver(self, broadcast: Broadcast) -> None:
-        self.push(broadcast.text, broadcast.payload)
+        self.push(broadcast.text, broadcast.frame)
         if broadcast.group != self.graphic_group:
             return
         if broadcast.event in ENDING_EVENTS:

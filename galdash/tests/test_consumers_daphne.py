@@ -60,7 +60,7 @@ async def test_an_edit_through_process_a_reaches_overlays_on_a_and_b(
         async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as client:
             response = await client.put(f"{first.url}/api/v1/graphics/{graphic.pk}",
                                         json={"title": "Edited on A"})
-        received = [json.loads(await asyncio.wait_for(socket.recv(), 2))
+        received = [json.loads(await asyncio.wait_for(socket.recv(), 5))
                     for socket in (on_first, on_second)]
         listed = await overlays_listed_by(first, token, graphic, total=2)
 
@@ -79,7 +79,7 @@ async def test_an_overlay_keeps_receiving_past_the_layers_group_expiry(daphne_se
         await asyncio.sleep(5)  # more than twice the expiry
         await publish_committed(graphic_group(graphic.pk), "on_air", {"id": graphic.pk})
 
-        assert json.loads(await asyncio.wait_for(socket.recv(), 2))["type"] == "on_air"
+        assert json.loads(await asyncio.wait_for(socket.recv(), 5))["type"] == "on_air"
 
 
 async def test_a_client_that_stops_reading_is_dropped_and_the_others_stay_on_time(
