@@ -61,6 +61,9 @@ class MemberInput(serializers.Serializer):
 
 
 class MemberOutput(serializers.ModelSerializer):
+    # Declared plainly: the model validator's \w is Unicode in Python but ASCII in JSON Schema,
+    # so the derived pattern would wrongly reject stored names such as "Zoë".
+    username = serializers.CharField(read_only=True)
     player_name = serializers.CharField(read_only=True)
     created_at = serializers.DateTimeField(source="date_joined")
 

@@ -197,8 +197,11 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 # redis-py caps a pool at 100 connections by default; a burst of socket
-                # connects must not hit that cap.
-                "hosts": [{"address": REDIS_URL, "max_connections": 1000}],
+                # connects must not hit that cap. Its default 5 s read timeout equals the
+                # layer's 5 s blocking receive, so idle receives would fail at random: the
+                # read timeout must be longer than the blocking pop.
+                "hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 15,
+                           "socket_connect_timeout": 5}],
                 "capacity": 1000,
                 "expiry": 60,
                 # Hubs renew their memberships at a third of this (galdash.fanout).

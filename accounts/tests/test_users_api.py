@@ -128,3 +128,9 @@ def test_statistics_overview(viewer_api):
     assert body["inactive_users"] == 1
     assert body["registered_in_tournaments"] == 3
     assert body["with_discord_id"] == 4
+
+
+def test_member_usernames_in_the_schema_allow_any_letters(api_client):
+    schema = api_client.get("/openapi.json").json()
+
+    assert "pattern" not in schema["components"]["schemas"]["MemberOutput"]["properties"]["username"]

@@ -3,6 +3,7 @@ import json
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 
 from galdash.realtime import publish
@@ -55,3 +56,21 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(django_capture_on_commi
 def test_a_payload_that_cannot_be_serialized_fails_where_it_is_built():
     with pytest.raises(TypeError):
         publish("dashboard", "system_notification", {"bad": object()})
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL")
+def test_an_idle_receive_on_redis_outlasts_the_blocking_pop_without_a_timeout_error():
+    """The layer blocks 5 s per receive; the Redis client must not give up first."""
+    import asyncio
+
+    layer = get_channel_layer()
+
+    async def idle_then_receive():
+        channel = await layer.new_channel()
+        receiving = asyncio.ensure_future(layer.receive(channel))
+        await asyncio.sleep(layer.brpop_timeout + 1.5)
+        await layer.send(channel, {"type": "broadcast", "text": "late"})
+        return await asyncio.wait_for(receiving, timeout=5)
+
+    assert async_to_sync(idle_then_receive)()["text"] == "late"
