@@ -70,6 +70,8 @@ def exception_handler(exc, context):
                             status=503)
         response["Retry-After"] = "2"
         return response
+    elif isinstance(exc, RecursionError):  # json.loads on a body nested thousands deep
+        exc = exceptions.ParseError("JSON parse error - nested too deeply.")
     elif isinstance(exc, RequestDataTooBig):
         return Response(error_body("Request body is too large.", "payload_too_large"), status=413)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import dotenv_values
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / "data"
@@ -199,9 +200,11 @@ if REDIS_URL:
                 # redis-py caps a pool at 100 connections by default; a burst of socket
                 # connects must not hit that cap. Its default 5 s read timeout equals the
                 # layer's 5 s blocking receive, so idle receives would fail at random: the
-                # read timeout must be longer than the blocking pop.
+                # read timeout must be longer than the blocking pop. A pooled connection Redis
+                # dropped (a restart) is reconnected and the command retried once, instead of
+                # losing that event.
                 "hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 15,
-                           "socket_connect_timeout": 5}],
+                           "socket_connect_timeout": 5, "retry_on_error": [RedisConnectionError]}],
                 "capacity": 1000,
                 "expiry": 60,
                 # Hubs renew their memberships at a third of this (galdash.fanout).

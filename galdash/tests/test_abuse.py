@@ -109,11 +109,15 @@ async def socket_refuses_frame(url: str, frame: str | bytes) -> None:
 async def test_huge_or_binary_frames_on_both_sockets_are_refused(server, editor, graphic, frame):
     token = await database_sync_to_async(access_token)(editor)
 
-    await socket_refuses_frame(f"{server.ws_url}/ws/dashboard/?token={token}", frame)
-    await socket_refuses_frame(overlay_url(server, graphic), frame)
-
-    async with websockets.connect(overlay_url(server, graphic)) as overlay:
-        assert json.loads(await asyncio.wait_for(overlay.recv(), 3))["type"] == "snapshot"
+    # A bystander stays connected throughout; it keeps answering.
+    async with websockets.connect(overlay_url(server, graphic)) as bystander:
+        assert json.loads(await asyncio.wait_for(bystander.recv(), 3))["type"] == "snapshot"
+        await socket_refuses_frame(f"{server.ws_url}/ws/dashboard/?token={token}", frame)
+        await socket_refuses_frame(overlay_url(server, graphic), frame)
+        async with websockets.connect(overlay_url(server, graphic)) as overlay:
+            assert json.loads(await asyncio.wait_for(overlay.recv(), 3))["type"] == "snapshot"
+        await bystander.send(json.dumps({"type": "ping"}))
+        assert json.loads(await asyncio.wait_for(bystander.recv(), 3))["type"] == "pong"
     await asyncio.to_thread(still_serves, server, token)
 
 
