@@ -238,7 +238,7 @@ class FanoutConsumer(AsyncWebsocketConsumer):
         """The client's message as a dict with a `type`, or None after answering `error`."""
         try:
             message = json.loads(text_data or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deeply to parse
             self.queue_message("error", {"message": "Invalid JSON."})
             return None
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):

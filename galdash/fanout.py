@@ -117,17 +117,11 @@ class Hub:
                     await self.layer.group_discard(group, self.channel)
                 except Exception:  # the membership expires on its own
                     logger.warning("Could not leave layer group %s", group, exc_info=True)
-            if not self.members and self.channel is not None:
-                await self._stop()
-
-    async def _stop(self) -> None:
-        """Idle hubs hold no layer channel and run no tasks."""
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks = []
-        self.channel = None
-        await self.presence.flush()
+        # An idle hub keeps its channel and its receive: cancelling a blocking Redis receive
+        # midway leaves channels-redis unable to deliver to the next hub for seconds, so an
+        # overlay reconnecting right after the last socket closed would wait for its snapshot.
+        if not self.members:
+            await self.presence.flush()
 
     def forget(self, member: Member) -> None:
         """Stop delivering to `member` at once (no await: used when a client overflows); the

@@ -1,5 +1,6 @@
 import asyncio
 import logging
+import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -29,7 +30,9 @@ def database_check() -> str:
 
 async def _channel_layer_round_trip() -> None:
     layer = get_channel_layer()
-    channel = await layer.new_channel("health.")
+    # A plain channel name, not `new_channel()`: channels-redis serves every process-local
+    # ("!") channel through one receive loop, which the fan-out hub already runs.
+    channel = f"health.{uuid.uuid4().hex}"
     await layer.send(channel, {"type": "health.check"})
     await asyncio.wait_for(layer.receive(channel), timeout=2)
 

@@ -121,8 +121,6 @@ async def test_huge_or_binary_frames_on_both_sockets_are_refused(server, editor,
     await asyncio.to_thread(still_serves, server, token)
 
 
-@pytest.mark.xfail(strict=True, reason="FanoutConsumer.parse catches ValueError but not the "
-                   "RecursionError json.loads raises: the consumer crashes instead of answering")
 async def test_deeply_nested_json_on_the_dashboard_socket_gets_an_error_and_stays_open(
     server, editor
 ):

@@ -278,10 +278,6 @@ async def test_after_redis_comes_back_the_next_edit_reaches_a_connected_dashboar
 
 @pytest.mark.redis
 @needs_redis
-@pytest.mark.xfail(strict=False, reason=(
-    "galdash.fanout: when the last socket of a process closes, Hub._stop cancels the layer "
-    "receive in the middle of its blocking pop; a socket that connects right after often waits "
-    "far longer than 3 s for the restarted hub's group_add (fails about two runs in three)"))
 async def test_an_overlay_connecting_right_after_the_last_socket_closed_gets_its_snapshot(
     daphne_server, editor, graphic
 ):
