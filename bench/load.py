@@ -29,8 +29,6 @@ import json
 import os
 import random
 import resource
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,17 +37,11 @@ from pathlib import Path
 
 import httpx
 import websockets
+from harness import ROOT, Daphne
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PLAYERS = 32
 LOBBY_SIZE = 8
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def percentiles(samples: list[float]) -> dict:
@@ -62,36 +54,6 @@ def percentiles(samples: list[float]) -> dict:
 
     return {"count": len(ordered), "p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99),
             "max_ms": round(ordered[-1], 2)}
-
-
-class Daphne:
-    def __init__(self, env: dict, log_dir: Path, name: str):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.ws_url = f"ws://127.0.0.1:{self.port}"
-        log = open(log_dir / f"daphne-{name}.log", "ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-v", "0", "--websocket_timeout", "-1",
-             "-e", f"tcp:port={self.port}:interface=127.0.0.1:backlog=4096",
-             "galdash.asgi:application"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"daphne {name} did not start; see {log_dir}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 def seed(graphics: int, editors: int) -> dict:
