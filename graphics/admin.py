@@ -35,6 +35,11 @@ def _admin_session(request) -> str:
     return f"admin:{request.user.pk}"
 
 
+def _clean_up_expired_locks(model_admin: admin.ModelAdmin, request) -> None:
+    count = services.locks_cleanup()
+    model_admin.message_user(request, f"Removed {count} expired lock(s).", messages.SUCCESS)
+
+
 def _lock_text(lock: CanvasLock) -> str:
     until = timezone.localtime(lock.expires_at).strftime("%H:%M:%S %Z")
     return f"{lock.locked_by or 'another session'} until {until}"
@@ -281,8 +286,7 @@ class GraphicAdmin(RolePermissions, ServiceTransactions, SimpleHistoryAdmin):
 
     @admin.action(description="Clean up expired locks (all graphics)", permissions=["delete"])
     def clean_up_expired_locks(self, request, queryset):
-        count = services.locks_cleanup()
-        self.message_user(request, f"Removed {count} expired lock(s).", messages.SUCCESS)
+        _clean_up_expired_locks(self, request)
 
 
 @admin.register(CanvasLock)
@@ -323,8 +327,7 @@ class CanvasLockAdmin(RolePermissions, admin.ModelAdmin):
 
     @admin.action(description="Clean up expired locks", permissions=["break"])
     def clean_up_expired(self, request, queryset):
-        count = services.locks_cleanup()
-        self.message_user(request, f"Removed {count} expired lock(s).", messages.SUCCESS)
+        _clean_up_expired_locks(self, request)
 
 
 @admin.register(ArchiveEntry)
