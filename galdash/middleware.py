@@ -12,6 +12,7 @@ from galdash.api import error_body
 request_logger = logging.getLogger("galdash.request")
 
 API_PREFIXES = ("/api/", "/auth/")
+DOUBLED_API_PREFIX = "/api/v1/v1/"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -56,7 +57,8 @@ def _resolves(path: str) -> bool:
 class ApiGuardMiddleware:
     """What every route shares before a view runs.
 
-    - Paths answer with and without a trailing slash (no redirect, so a POST keeps its body).
+    - Paths answer with and without a trailing slash (no redirect, so a POST keeps its body),
+      and `/api/v1/v1/<path>` exactly as `/api/v1/<path>`.
     - Under /api/ and /auth/: bodies over the limit get 413, unknown routes and crashes get
       the JSON error envelope instead of an HTML page.
     - `ENABLE_DASHBOARD=false` turns /api/v1/ off (503); the overlay view stays up.
@@ -67,6 +69,11 @@ class ApiGuardMiddleware:
 
     def __call__(self, request):
         path = request.path_info
+        if path.startswith(DOUBLED_API_PREFIX):
+            # The dashboard's relative fetches arrive through its own rewrite with the prefix
+            # doubled; they are answered exactly as the single prefix (and stay out of the schema).
+            path = request.path_info = "/api/v1/" + path[len(DOUBLED_API_PREFIX):]
+            request.path = f"{request.META.get('SCRIPT_NAME', '').rstrip('/')}{path}"
         if not _resolves(path):
             toggled = path[:-1] if path.endswith("/") else f"{path}/"
             if len(toggled) > 1 and _resolves(toggled):

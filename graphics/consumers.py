@@ -11,7 +11,7 @@ from galdash.consumers import FanoutConsumer
 from galdash.fanout import Broadcast
 from galdash.realtime import DASHBOARD_GROUP, graphic_group, publish, tournament_group
 from galdash.ws_auth import query_param
-from graphics.overlay import overlay_snapshot, tournament_standings
+from graphics.overlay import overlay_snapshot, standings_source, tournament_standings
 
 CLOSE_NOT_FOUND = 4004
 # After these the overlay's URL no longer shows anything: forward the event, then close.
@@ -28,7 +28,8 @@ class OverlayConsumer(FanoutConsumer):
         super().__init__(*args, **kwargs)
         self.graphic_id: int | None = None
         self.graphic_group = ""
-        self.tournament_id: int | None = None
+        self.graphic_tournament_id: int | None = None  # the tournament the graphic is bound to
+        self.tournament_id: int | None = None  # the tournament whose standings it draws
         self.key = ""
         self.registered = False
 
@@ -50,12 +51,7 @@ class OverlayConsumer(FanoutConsumer):
             await self.leave(self.graphic_group)
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        tournament_id = snapshot["graphic"]["tournament_id"]
-        if tournament_id is not None:
-            await self._follow_tournament(tournament_id)
-            snapshot["standings"] = await database_sync_to_async(tournament_standings)(
-                tournament_id
-            )
+        await self._follow_standings(snapshot)
         self.queue_message("snapshot", snapshot)
         self.start_writer()
         record = {
@@ -71,6 +67,16 @@ class OverlayConsumer(FanoutConsumer):
         return await database_sync_to_async(overlay_snapshot)(
             graphic_id=self.graphic_id, key=self.key
         )
+
+    async def _follow_standings(self, snapshot: dict) -> None:
+        """Join the group of the tournament whose standings the graphic draws (its own, or the
+        default one for a graphic bound to none), then read the standings again, so no update
+        falls between the snapshot and the join."""
+        self.graphic_tournament_id = snapshot["graphic"]["tournament_id"]
+        source = await database_sync_to_async(standings_source)(self.graphic_tournament_id)
+        await self._follow_tournament(source)
+        if source is not None:
+            snapshot["standings"] = await database_sync_to_async(tournament_standings)(source)
 
     async def _follow_tournament(self, tournament_id: int | None) -> None:
         previous, self.tournament_id = self.tournament_id, tournament_id
@@ -95,18 +101,15 @@ class OverlayConsumer(FanoutConsumer):
             self.close_after_queue(CLOSE_NOT_FOUND)
         elif broadcast.event == "graphic_updated":
             data = broadcast.data if isinstance(broadcast.data, dict) else {}
-            if "tournament_id" in data and data["tournament_id"] != self.tournament_id:
-                asyncio.ensure_future(self._move_to_tournament(data["tournament_id"]))
-
-    async def _move_to_tournament(self, tournament_id: int | None) -> None:
-        await self._follow_tournament(tournament_id)
-        await self._resync()
+            if "tournament_id" in data and data["tournament_id"] != self.graphic_tournament_id:
+                asyncio.ensure_future(self._resync())
 
     async def _resync(self) -> None:
         snapshot = await self._snapshot()
         if snapshot is None:
             self.close_after_queue(CLOSE_NOT_FOUND)
         else:
+            await self._follow_standings(snapshot)
             self.queue_message("snapshot", snapshot)
 
     async def receive(self, text_data=None, bytes_data=None):

@@ -28,11 +28,18 @@ def overlay_graphic(*, graphic_id, key: str) -> Graphic | None:
 
 
 def tournament_standings(tournament_id: int | None) -> list[dict]:
-    if tournament_id is None:
-        return []
-    from tournaments.selectors import standings_for
+    """The standings an overlay of a graphic bound to `tournament_id` draws; a graphic bound to
+    none draws the default standings of `/players/ranked`, as the dashboard's view page does."""
+    from tournaments.selectors import overlay_standings
 
-    return standings_for(tournament_id=tournament_id)["standings"]
+    return overlay_standings(tournament_id=tournament_id)
+
+
+def standings_source(tournament_id: int | None) -> int | None:
+    """The tournament whose standings events an overlay of that graphic follows."""
+    from tournaments.selectors import standings_tournament_id
+
+    return standings_tournament_id(tournament_id=tournament_id)
 
 
 def overlay_snapshot(*, graphic_id, key: str) -> dict | None:

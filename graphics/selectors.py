@@ -32,11 +32,17 @@ def _lock_shape(*, id, graphic_id, session_id, locked_at, expires_at, locked_by)
             "expires_at": iso(expires_at), "locked_by": locked_by}
 
 
+# What everyone but the holding session sees as a lock's `session_id`: always a string (the
+# dashboard shows its first characters), never the real id (which would let anyone release it).
+MASKED_SESSION_ID = "********"
+
+
 def lock_json(lock: CanvasLock, *, session_id: str | None) -> dict:
-    """CanvasLock; its `session_id` only to the session holding it (others could release it)."""
+    """CanvasLock; its real `session_id` only to the session holding it, MASKED_SESSION_ID to
+    everyone else."""
     return _lock_shape(
         id=lock.pk, graphic_id=lock.graphic_id,
-        session_id=lock.session_id if session_id and session_id == lock.session_id else None,
+        session_id=lock.session_id if session_id and session_id == lock.session_id else MASKED_SESSION_ID,
         locked_at=lock.locked_at, expires_at=lock.expires_at, locked_by=lock.locked_by)
 
 
@@ -64,7 +70,7 @@ def graphic_json_from_row(row: dict, *, overlay_base: str) -> dict:
         "overlay_url": f"{overlay_base.rstrip('/')}/overlay/{row['id']}/?key={row['overlay_key']}",
         "tournament_id": row["tournament_id"],
         "canvas_lock": _lock_shape(
-            id=row["canvas_lock__id"], graphic_id=row["id"], session_id=None,
+            id=row["canvas_lock__id"], graphic_id=row["id"], session_id=MASKED_SESSION_ID,
             locked_at=row["canvas_lock__locked_at"], expires_at=row["canvas_lock__expires_at"],
             locked_by=row["canvas_lock__locked_by"]) if live else None,
     }

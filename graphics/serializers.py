@@ -29,7 +29,9 @@ def overlay_base(request) -> str:
 class GraphicCreateInput(serializers.Serializer):
     title = serializers.CharField(allow_blank=True)
     event_name = serializers.CharField(allow_blank=True, required=False, default="")
-    data_json = serializers.JSONField(required=False, help_text="an object, or a string holding JSON")
+    data_json = serializers.JSONField(required=False, allow_null=True,
+                                      help_text="an object, or a string holding JSON; absent, null "
+                                                "or {} make an empty canvas")
     tournament_id = serializers.IntegerField(required=False, allow_null=True)
 
 
@@ -76,7 +78,8 @@ class GraphicListQuery(serializers.Serializer):
 class LockOutput(serializers.Serializer):
     id = serializers.IntegerField()
     graphic_id = serializers.IntegerField()
-    session_id = serializers.CharField(allow_null=True, help_text="only to the session holding it")
+    session_id = serializers.CharField(help_text="the real id only to the session holding it; "
+                                                 "a fixed masked placeholder to everyone else")
     locked = serializers.BooleanField()
     locked_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
@@ -128,6 +131,10 @@ class GraphicViewOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     data_json = serializers.JSONField()
+    standings = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="the standings its players/scores/placements elements draw: its tournament's, "
+                  "or for a graphic bound to none the default ones of /players/ranked")
 
 
 class RevisionOutput(serializers.Serializer):
@@ -183,8 +190,9 @@ class LockReleaseOutput(serializers.Serializer):
     message = serializers.CharField()
 
 
-class EventListOutput(serializers.Serializer):
-    events = serializers.ListField(child=serializers.CharField())
+# `GET /events`: a bare, sorted array of the distinct non-empty event names (a raw schema: a
+# serializer can only describe an object).
+EventListOutput = {"type": "array", "items": {"type": "string"}}
 
 
 class OverlayKeyOutput(serializers.Serializer):

@@ -4,6 +4,7 @@ Each service runs in one transaction, takes the graphic row with `select_for_upd
 concurrent writers queue on it) and publishes its event through `galdash.realtime.publish`.
 """
 
+import copy
 import json
 from datetime import timedelta
 
@@ -55,6 +56,10 @@ def _element_errors(index: int, element) -> dict[str, list[str]]:
             errors[f"{prefix}.previewCount"] = [
                 f"is required for a {kind} element (a whole number, 0 or more)"]
     return errors
+
+
+# What a graphic created without a canvas (absent, null or {}) starts with.
+EMPTY_CANVAS = {"background": None, "elements": []}
 
 
 def canvas_clean(data) -> dict:
@@ -182,14 +187,14 @@ def graphic_create(*, user, title, event_name: str = "", data_json=None,
                    tournament_id: int | None = None) -> Graphic:
     """Create a graphic (version 1, first revision).
 
-    Validates the title, event name and canvas (an empty canvas when none is given) and the
+    Validates the title, event name and canvas (EMPTY_CANVAS when none, null or {} is given) and the
     tournament; publishes `graphic_created`.
     """
     with transaction.atomic(durable=True):
         graphic = Graphic(
             title=_clean_title(title),
             event_name=_clean_event_name(event_name),
-            data_json=canvas_clean({"elements": []} if data_json is None else data_json),
+            data_json=canvas_clean(copy.deepcopy(EMPTY_CANVAS) if data_json in (None, {}) else data_json),
             tournament=_tournament(tournament_id),
             created_by=user if getattr(user, "is_authenticated", False) else None,
             created_by_name=_name_of(user),

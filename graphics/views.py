@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from accounts.roles import is_administrator
 from galdash.api import IsAdministrator, IsReader, IsWriter, ReadAnyWriteEditor, paginate
 from graphics import selectors, services
+from graphics.overlay import tournament_standings
 from graphics.serializers import (
     ArchiveInput,
     ArchiveListOutput,
@@ -148,7 +149,9 @@ class GraphicOverlayView(APIView):
     def get(self, request, graphic_id):
         graphic = selectors.graphic_for_view(graphic_id=graphic_id, key=request.query_params.get("key"),
                                              user=request.user)
-        return Response(GraphicViewOutput(graphic).data)
+        return Response(GraphicViewOutput({
+            "id": graphic.pk, "title": graphic.title, "data_json": graphic.data_json,
+            "standings": tournament_standings(graphic.tournament_id)}).data)
 
 
 class GraphicRevisionListView(APIView):
@@ -203,9 +206,10 @@ class GraphicOverlayKeyView(APIView):
 class EventListView(APIView):
     permission_classes = [IsReader]
 
-    @extend_schema(responses=EventListOutput, tags=TAGS)
+    @extend_schema(responses={200: EventListOutput}, tags=TAGS,
+                   summary="Distinct event names, sorted (a bare JSON array, as the dashboard reads it)")
     def get(self, request):
-        return Response({"events": selectors.event_names()})
+        return Response(selectors.event_names())
 
 
 # Locks --------------------------------------------------------------------------------------

@@ -45,6 +45,23 @@ def standings_for(*, tournament_id: int) -> dict:
     return standings_of(tournament=tournament_get(tournament_id=tournament_id))
 
 
+def standings_tournament_id(*, tournament_id: int | None) -> int | None:
+    """The tournament whose standings a graphic bound to `tournament_id` draws: that one, or for
+    a graphic bound to none the default tournament of `/players/ranked`."""
+    if tournament_id is not None:
+        return tournament_id
+    tournament = active_tournament()
+    return tournament.id if tournament else None
+
+
+def overlay_standings(*, tournament_id: int | None) -> list[dict]:
+    """The standings rows an overlay of a graphic bound to `tournament_id` draws (none when
+    there is no such tournament)."""
+    tournament_id = standings_tournament_id(tournament_id=tournament_id)
+    tournament = Tournament.objects.filter(pk=tournament_id).first() if tournament_id else None
+    return standings_of(tournament=tournament)["standings"] if tournament else []
+
+
 def standings_of(*, tournament: Tournament) -> dict:
     """Standings of a loaded tournament (3 queries): every registered member ranked by total
     points, then the scoring's tie-breakers; players equal on all of them share a rank."""

@@ -8,6 +8,7 @@ from conftest import client_for, make_user
 from galdash.realtime import graphic_group
 from graphics import services
 from graphics.models import ArchiveEntry, CanvasLock, Graphic
+from graphics.selectors import MASKED_SESSION_ID
 from graphics.tests.conftest import canvas, list_element, make_graphic, text_element
 from tournaments.models import Tournament
 
@@ -43,7 +44,7 @@ class TestList:
         services.lock_acquire(graphic_id=graphic.pk, session_id="tab", user=editor)
         [item] = viewer_api.get(f"{API}/graphics").json()["graphics"]
         assert item == viewer_api.get(f"{API}/graphics/{graphic.pk}").json()
-        assert item["canvas_lock"]["locked_by"] == "Eddie" and item["canvas_lock"]["session_id"] is None
+        assert item["canvas_lock"]["locked_by"] == "Eddie" and item["canvas_lock"]["session_id"] == MASKED_SESSION_ID
 
     def test_filters(self, viewer_api, editor):
         make_graphic(editor, title="Finals board", event_name="Finals")
@@ -91,9 +92,21 @@ class TestCreate:
         created = editor_api.post(f"{API}/graphics", {"title": "T", "data_json": canvas()}, format="json").json()
         assert created["overlay_url"].startswith(f"http://testserver/overlay/{created['id']}/?key=")
 
-    def test_data_json_defaults_to_an_empty_canvas_and_may_be_a_string(self, editor_api):
-        assert editor_api.post(f"{API}/graphics", {"title": "A"}, format="json").json()["data_json"] == {
-            "elements": []}
+    @pytest.mark.parametrize("body", [{"title": "A"}, {"title": "A", "data_json": None},
+                                      {"title": "A", "data_json": {}}])
+    def test_no_null_or_empty_canvas_creates_an_empty_canvas(self, editor_api, body):
+        response = editor_api.post(f"{API}/graphics", body, format="json")
+        assert response.status_code == 201
+        assert response.json()["data_json"] == {"background": None, "elements": []}
+        assert Graphic.objects.get(pk=response.json()["id"]).data_json == {"background": None, "elements": []}
+
+    def test_a_malformed_canvas_is_still_refused_naming_the_field(self, editor_api):
+        response = editor_api.post(f"{API}/graphics", {"title": "A", "data_json": {"elements": "x"}},
+                                   format="json")
+        assert response.status_code == 400 and "data_json.elements" in response.json()["errors"]
+        assert not Graphic.objects.exists()
+
+    def test_data_json_may_be_a_string(self, editor_api):
         sent = editor_api.post(f"{API}/graphics", {"title": "B", "data_json": json.dumps(canvas(list_element()))},
                                format="json")
         assert sent.json()["data_json"] == canvas(list_element())
@@ -272,7 +285,8 @@ class TestOverlayView:
     def test_with_the_key(self, api_client, graphic):
         response = api_client.get(f"{API}/graphics/{graphic.pk}/view?key={graphic.overlay_key}")
         assert response.status_code == 200
-        assert response.json() == {"id": graphic.pk, "title": graphic.title, "data_json": graphic.data_json}
+        assert response.json() == {"id": graphic.pk, "title": graphic.title, "data_json": graphic.data_json,
+                                   "standings": []}
 
     def test_with_a_token(self, viewer_api, graphic):
         assert viewer_api.get(f"{API}/graphics/{graphic.pk}/view").status_code == 200
@@ -368,7 +382,7 @@ class TestEvents:
     def test_sorted_distinct_non_empty(self, viewer_api, editor):
         for event_name in ("Week 2", "", "Finals", "Week 2"):
             make_graphic(editor, event_name=event_name)
-        assert viewer_api.get(f"{API}/events").json() == {"events": ["Finals", "Week 2"]}
+        assert viewer_api.get(f"{API}/events").json() == ["Finals", "Week 2"]
 
 
 class TestLocks:
@@ -383,13 +397,13 @@ class TestLocks:
             graphic.pk, "tab-1", True, "Eddie")
         [event] = events.received()
         assert event["type"] == "lock_acquired"
-        assert event["data"]["session_id"] is None and event["data"]["graphic_id"] == graphic.pk
+        assert event["data"]["session_id"] == MASKED_SESSION_ID and event["data"]["graphic_id"] == graphic.pk
         assert events.received(graphic_group(graphic.pk)) == []
 
     def test_lock_shows_in_the_graphic_without_its_session(self, editor_api, viewer_api, graphic):
         editor_api.post(f"{API}/lock/{graphic.pk}", {"session_id": "tab-1"}, format="json")
         lock = viewer_api.get(f"{API}/graphics/{graphic.pk}").json()["canvas_lock"]
-        assert lock["locked_by"] == "Eddie" and lock["session_id"] is None
+        assert lock["locked_by"] == "Eddie" and lock["session_id"] == MASKED_SESSION_ID
 
     def test_another_session_gets_409_naming_the_holder(self, editor_api, admin_api, graphic):
         editor_api.post(f"{API}/lock/{graphic.pk}", {"session_id": "tab-1"}, format="json")
@@ -436,7 +450,7 @@ class TestLocks:
             "locked": False, "lock_info": None, "can_edit": True}
         editor_api.post(f"{API}/lock/{graphic.pk}", {"session_id": "tab-1"}, format="json")
         other = viewer_api.get(f"{API}/lock/{graphic.pk}/status?session_id=tab-2").json()
-        assert (other["locked"], other["can_edit"], other["lock_info"]["session_id"]) == (True, False, None)
+        assert (other["locked"], other["can_edit"], other["lock_info"]["session_id"]) == (True, False, MASKED_SESSION_ID)
         owner = editor_api.get(f"{API}/lock/{graphic.pk}/status?session_id=tab-1").json()
         assert (owner["can_edit"], owner["lock_info"]["session_id"]) == (True, "tab-1")
         assert viewer_api.get(f"{API}/lock/999/status").status_code == 404
@@ -458,7 +472,7 @@ class TestLocks:
             body = viewer_api.get(f"{API}/lock/status").json()
         assert body["total"] == 2
         assert [lock["graphic_id"] for lock in body["locks"]] == [graphics[1].pk, graphics[2].pk]
-        assert all(lock["session_id"] is None for lock in body["locks"])
+        assert all(lock["session_id"] == MASKED_SESSION_ID for lock in body["locks"])
 
     def test_break(self, admin_api, editor_api, graphic, events, django_capture_on_commit_callbacks):
         editor_api.post(f"{API}/lock/{graphic.pk}", {"session_id": "tab-1"}, format="json")

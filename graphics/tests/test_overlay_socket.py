@@ -171,6 +171,33 @@ async def test_the_overlay_follows_its_tournaments_standings(graphic):
     await socket.disconnect()
 
 
+async def test_a_graphic_bound_to_no_tournament_draws_and_follows_the_default_standings(graphic):
+    """The dashboard never binds its graphics to a tournament: they draw what `/players/ranked`
+    answers without one (the latest active tournament), and follow its updates."""
+    from tournaments.tests.builders import record_round, tournament_with_members
+
+    await Tournament.objects.acreate(name="Old cup", status=Tournament.Status.COMPLETED)
+    live, players = await database_sync_to_async(tournament_with_members)(8, name="Live cup")
+    await database_sync_to_async(record_round)(live, 1, [players])
+    other = await Tournament.objects.acreate(name="Draft cup")
+    ranked = await database_sync_to_async(client_for(None).get)("/api/v1/players/ranked")
+    socket = await open_socket(overlay_path(graphic))
+    snapshot = await receive(socket)
+
+    await publish_committed(tournament_group(other.pk), "standings_update",
+                            {"tournament_id": other.pk, "round_names": [], "standings": []})
+    await publish_committed(tournament_group(live.pk), "standings_update",
+                            {"tournament_id": live.pk, "round_names": ["round_1"], "standings": []})
+
+    assert snapshot["data"]["graphic"]["tournament_id"] is None
+    assert [row["player_name"] for row in snapshot["data"]["standings"]] == [
+        row["player_name"] for row in ranked.json()["players"]]
+    assert len(snapshot["data"]["standings"]) == 8
+    update = await receive(socket)
+    assert (update["type"], update["data"]["tournament_id"]) == ("standings_update", live.pk)
+    await socket.disconnect()
+
+
 async def test_moving_the_graphic_to_another_tournament_moves_the_overlay(graphic):
     league = await Tournament.objects.acreate(name="Week 1")
     other = await Tournament.objects.acreate(name="Week 2")
