@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install bench lint
+.PHONY: run test install bench bench-http lint
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; run: make PYTHON=python3 ..."; exit 1; }
@@ -25,6 +25,10 @@ test: install
 
 bench: install
 	$(PY) bench/graphics.py
+
+# One graphic, the list and the lock cycle at 1, 8 and 32 connections (BENCH_ARGS=--profile).
+bench-http: install
+	$(PY) bench/http.py $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
