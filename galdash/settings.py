@@ -179,8 +179,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Threads that run requests' synchronous work under daphne (galdash.handler): at most this many
+# requests are inside Django at once; the others wait their turn on the event loop.
+REQUEST_THREADS = env_int("REQUEST_THREADS", 16)
+# PostgreSQL connections are pooled per process (psycopg 3's pool): a request borrows one and
+# gives it back when it ends, instead of opening a connection for every request. 0: no pool.
+DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 20)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+    if DATABASE_POOL_SIZE > 0:
+        # With CONN_HEALTH_CHECKS (above) Django has the pool check a connection before lending
+        # it, so one the server dropped while idle (a restart, a network cut) is replaced.
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 1, "max_size": DATABASE_POOL_SIZE, "timeout": 3}
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     # IMMEDIATE: a writing transaction waits for the file lock instead of failing on upgrade.
