@@ -5,8 +5,8 @@ import re
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from galdash.errors import Conflict, NotFound
-from galdash.realtime import DASHBOARD_GROUP, publish
+from core.errors import Conflict, NotFound
+from realtime.events import DASHBOARD_GROUP, publish
 
 MEMBER_FIELDS = ("username", "display_name", "discord_id", "riot_id", "puuid", "email", "is_active")
 

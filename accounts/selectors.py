@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
-from galdash.errors import NotFound
+from core.errors import NotFound
 
 
 def member_list(*, is_active: bool | None = None):

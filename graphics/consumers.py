@@ -6,12 +6,12 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
-from galdash import presence
-from galdash.consumers import FanoutConsumer
-from galdash.fanout import Broadcast
-from galdash.realtime import DASHBOARD_GROUP, graphic_group, publish, tournament_group
-from galdash.ws_auth import query_param
+from accounts.socket_auth import query_param
 from graphics.overlay import overlay_snapshot, standings_source, tournament_standings
+from realtime import presence
+from realtime.consumers import FanoutConsumer
+from realtime.events import DASHBOARD_GROUP, graphic_group, publish, tournament_group
+from realtime.hub import Broadcast
 
 CLOSE_NOT_FOUND = 4004
 # After these the overlay's URL no longer shows anything: forward the event, then close.

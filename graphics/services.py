@@ -1,11 +1,10 @@
 """Every write to a graphic, its lock and its archive state.
 
 Each service runs in one transaction, takes the graphic row with `select_for_update()` (so
-concurrent writers queue on it) and publishes its event through `galdash.realtime.publish`.
+concurrent writers queue on it) and publishes its event through `realtime.events.publish`.
 """
 
 import copy
-import json
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,92 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import is_administrator
-from galdash.errors import Conflict, NotFound, PayloadTooLarge
-from galdash.realtime import DASHBOARD_GROUP, graphic_group, publish
+from core.errors import Conflict, NotFound
+from graphics.canvas import EMPTY_CANVAS, canvas_clean
 from graphics.models import ArchiveEntry, CanvasLock, Graphic, new_overlay_key
-from graphics.selectors import graphic_json, live_lock_of, lock_json
+from graphics.payloads import graphic_json, lock_json
+from graphics.selectors import live_lock_of
+from realtime.events import DASHBOARD_GROUP, graphic_group, publish
 from tournaments.models import Tournament
 
-ELEMENT_TYPES = ("text", "players", "scores", "placements")
-LIST_TYPES = ("players", "scores", "placements")
 TITLE_MAX = 255
 REASON_MAX = 500
-
-
-# Canvas validation -------------------------------------------------------------------------
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _element_errors(index: int, element) -> dict[str, list[str]]:
-    prefix = f"data_json.elements[{index}]"
-    if not isinstance(element, dict):
-        return {prefix: ["must be an object"]}
-    errors: dict[str, list[str]] = {}
-    if not isinstance(element.get("id"), (str, int)) or isinstance(element.get("id"), bool) \
-            or element.get("id") == "":
-        errors[f"{prefix}.id"] = ["is required (a string or a number)"]
-    kind = element.get("type")
-    if kind not in ELEMENT_TYPES:
-        errors[f"{prefix}.type"] = [f"must be one of {', '.join(ELEMENT_TYPES)}"]
-    for axis in ("x", "y"):
-        if not _is_number(element.get(axis)):
-            errors[f"{prefix}.{axis}"] = ["must be a number"]
-    if kind == "text" and not isinstance(element.get("content"), str):
-        errors[f"{prefix}.content"] = ["is required for a text element (a string)"]
-    if kind in LIST_TYPES:
-        if not _is_number(element.get("spacing")):
-            errors[f"{prefix}.spacing"] = [f"is required for a {kind} element (a number)"]
-        count = element.get("previewCount")
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            errors[f"{prefix}.previewCount"] = [
-                f"is required for a {kind} element (a whole number, 0 or more)"]
-    return errors
-
-
-# What a graphic created without a canvas (absent, null or {}) starts with.
-EMPTY_CANVAS = {"background": None, "elements": []}
-
-
-def canvas_clean(data) -> dict:
-    """The canvas of DESIGN 7.1 from an object or a string holding JSON.
-
-    Raises ValidationError naming each bad field, PayloadTooLarge beyond
-    `GRAPHIC_DATA_MAX_BYTES` (measured as UTF-8 JSON). Unknown extra keys are kept.
-    """
-    if isinstance(data, (str, bytes)):
-        try:
-            data = json.loads(data)
-        except ValueError as error:
-            raise ValidationError({"data_json": [f"is not valid JSON ({error})"]})
-    if not isinstance(data, dict):
-        raise ValidationError({"data_json": ["must be a JSON object"]})
-    size = len(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
-    if size > settings.GRAPHIC_DATA_MAX_BYTES:
-        raise PayloadTooLarge(
-            f"data_json is {size} bytes; the limit is {settings.GRAPHIC_DATA_MAX_BYTES}.")
-    errors: dict[str, list[str]] = {}
-    background = data.get("background")
-    if background is not None:
-        if not isinstance(background, dict):
-            errors["data_json.background"] = ["must be an object or null"]
-        else:
-            if "imageUrl" in background and not isinstance(background["imageUrl"], (str, type(None))):
-                errors["data_json.background.imageUrl"] = ["must be a string"]
-            for side in ("width", "height"):
-                if side in background and background[side] is not None and (
-                        not _is_number(background[side]) or background[side] <= 0):
-                    errors[f"data_json.background.{side}"] = ["must be a positive number"]
-    elements = data.get("elements")
-    if not isinstance(elements, list):
-        errors["data_json.elements"] = ["is required (a list of elements)"]
-    else:
-        for index, element in enumerate(elements):
-            errors.update(_element_errors(index, element))
-    if errors:
-        raise ValidationError(errors)
-    return data
 
 
 def _clean_title(title, field: str = "title") -> str:

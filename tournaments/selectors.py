@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Prefetch, Q
 
-from galdash.errors import NotFound
+from core.errors import NotFound
 from tournaments.models import (
     Lobby,
     Placement,

@@ -13,8 +13,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
-from galdash.errors import Conflict, NotFound
-from galdash.realtime import DASHBOARD_GROUP, publish, tournament_group
+from core.errors import Conflict, NotFound
+from realtime.events import DASHBOARD_GROUP, publish, tournament_group
 from tournaments.models import (
     Lobby,
     Placement,

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
-from galdash.errors import Conflict, NotFound
-from galdash.realtime import DASHBOARD_GROUP, publish
-from tournaments.riot import RiotId, region_parse, riot_client
+from accounts.riot import RiotId, region_parse, riot_client
+from core.errors import Conflict, NotFound
+from realtime.events import DASHBOARD_GROUP, publish
 
 
 def _member(*, user_id: int | None, discord_id: str | None) -> User | None:

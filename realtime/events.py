@@ -35,7 +35,7 @@ def encode(event_type: str, data) -> str:
 
 def send_now(group: str, event_type: str, text: str) -> None:
     """Hand the serialized message to the layer; each process's hub fans it out
-    (`galdash.fanout`)."""
+    (`realtime.hub`)."""
     layer = get_channel_layer()
     if layer is None:
         return

@@ -8,10 +8,10 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from accounts import riot
 from accounts.models import User
 from conftest import make_user
-from galdash.realtime import DASHBOARD_GROUP
-from tournaments import riot
+from realtime.events import DASHBOARD_GROUP
 
 pytestmark = pytest.mark.django_db
 
