@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from graphics.models import Graphic
+from tournaments.selectors import overlay_standings, standings_tournament_id
 
 OVERLAY_FIELDS = ("id", "title", "data_json", "version", "on_air", "tournament_id")
 
@@ -36,15 +37,11 @@ def overlay_graphic(*, graphic_id, key: str) -> Graphic | None:
 def tournament_standings(tournament_id: int | None) -> list[dict]:
     """The standings an overlay of a graphic bound to `tournament_id` draws; a graphic bound to
     none draws the default standings of `/players/ranked`, as the dashboard's view page does."""
-    from tournaments.selectors import overlay_standings
-
     return overlay_standings(tournament_id=tournament_id)
 
 
 def standings_source(tournament_id: int | None) -> int | None:
     """The tournament whose standings events an overlay of that graphic follows."""
-    from tournaments.selectors import standings_tournament_id
-
     return standings_tournament_id(tournament_id=tournament_id)
 
 

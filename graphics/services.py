@@ -19,7 +19,7 @@ from graphics.models import ArchiveEntry, CanvasLock, Graphic, new_overlay_key
 from graphics.payloads import graphic_json, lock_json
 from graphics.selectors import live_lock_of
 from realtime.events import DASHBOARD_GROUP, graphic_group, publish
-from tournaments.models import Tournament
+from tournaments.selectors import tournament_exists, tournament_get
 
 TITLE_MAX = 255
 REASON_MAX = 500
@@ -41,13 +41,13 @@ def _clean_event_name(event_name, field: str = "event_name") -> str:
     return event_name
 
 
-def _tournament(tournament_id) -> Tournament | None:
+def _tournament(tournament_id):
     if tournament_id is None:
         return None
-    tournament = Tournament.objects.filter(pk=tournament_id).first()
-    if tournament is None:
+    try:
+        return tournament_get(tournament_id=tournament_id)
+    except NotFound:
         raise ValidationError({"tournament_id": [f"No tournament with id {tournament_id}."]})
-    return tournament
 
 
 # Shared pieces ------------------------------------------------------------------------------
@@ -193,7 +193,7 @@ def graphic_revision_restore(*, graphic_id, history_id, user, session_id: str | 
         if revision is None:
             raise NotFound(f"Graphic {graphic.pk} has no revision {history_id}.")
         tournament_id = revision.tournament_id
-        if tournament_id is not None and not Tournament.objects.filter(pk=tournament_id).exists():
+        if tournament_id is not None and not tournament_exists(tournament_id=tournament_id):
             tournament_id = None  # the tournament has been deleted since
         changes = {"title": revision.title, "event_name": revision.event_name,
                    "data_json": revision.data_json, "tournament_id": tournament_id}

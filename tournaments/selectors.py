@@ -24,6 +24,10 @@ def tournament_get(*, tournament_id: int) -> Tournament:
     return tournament
 
 
+def tournament_exists(*, tournament_id: int) -> bool:
+    return Tournament.objects.filter(pk=tournament_id).exists()
+
+
 ACTIVE_ORDER = [Tournament.Status.IN_PROGRESS, Tournament.Status.REGISTRATION,
                 Tournament.Status.COMPLETED]
 

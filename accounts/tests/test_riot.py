@@ -301,7 +301,7 @@ def test_an_unknown_member_is_404_before_riot_is_asked(editor_api, fake_riot):
     response = editor_api.post(VERIFY, {"ign": "Faker#KR1", "discord_id": "999"}, format="json")
 
     assert response.status_code == 404
-    assert response.json()["detail"] == "No member has discord_id 999."
+    assert response.json()["detail"] == "No league member with Discord id 999."
     assert fake_riot.requests == []
 
 

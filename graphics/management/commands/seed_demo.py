@@ -1,13 +1,13 @@
+"""`manage.py seed_demo`: every app's demo data. It lives in graphics, the app at the top of the
+house, because it seeds the apps below it (tournaments, accounts) as well."""
+
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.models import User
-from accounts.roles import ADMINISTRATOR
+from accounts import demo as accounts_demo
 from graphics import demo as graphics_demo
 from tournaments import demo as tournaments_demo
-from tournaments.models import Tournament
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "galdash-admin"
@@ -22,14 +22,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, **options):
         with transaction.atomic():
-            admin, created = User.objects.get_or_create(
-                username=DEMO_ADMIN_USERNAME,
-                defaults={"is_staff": True, "is_superuser": True, "display_name": "Demo admin"},
-            )
-            if created:
-                admin.set_password(DEMO_ADMIN_PASSWORD)
-                admin.save(update_fields=["password"])
-            admin.groups.add(Group.objects.get_or_create(name=ADMINISTRATOR)[0])
+            admin, created = accounts_demo.seed_admin(username=DEMO_ADMIN_USERNAME,
+                                                      password=DEMO_ADMIN_PASSWORD)
         extra = self.seed_apps(admin)
 
         base = f"http://{host}:{port}"
@@ -49,6 +43,5 @@ class Command(BaseCommand):
         """Each app's demo data; answers extra lines to print."""
         with transaction.atomic():
             lines = tournaments_demo.seed(admin)
-        tournament = Tournament.objects.get(name=tournaments_demo.DEMO_TOURNAMENT)
         # The graphics services open their own (durable) transactions.
-        return lines + graphics_demo.seed(admin, tournament_id=tournament.id)
+        return lines + graphics_demo.seed(admin, tournament_id=tournaments_demo.demo_tournament_id())
