@@ -7,7 +7,7 @@ from accounts.models import User
 from accounts.riot import RiotId, region_parse, riot_client
 from accounts.selectors import member_get
 from core.errors import Conflict
-from realtime.events import DASHBOARD_GROUP, publish
+from realtime.events import DASHBOARD_GROUP, USER_UPDATE, publish
 
 
 def _member(*, user_id: int | None, discord_id: str | None) -> User | None:
@@ -29,7 +29,7 @@ def member_riot_account_link(*, user_id: int, riot_id: str, puuid: str) -> User:
                            f"{holder.pk} ({holder.player_name}).")
         member.riot_id, member.puuid = riot_id, puuid
         member.save(update_fields=["riot_id", "puuid"])
-        publish(DASHBOARD_GROUP, "user_update", {
+        publish(DASHBOARD_GROUP, USER_UPDATE, {
             "action": "riot_verified", "id": member.pk, "discord_id": member.discord_id,
             "riot_id": riot_id, "puuid": puuid})
     return member

@@ -18,6 +18,7 @@ from graphics.canvas import EMPTY_CANVAS, canvas_clean
 from graphics.models import ArchiveEntry, CanvasLock, Graphic, new_overlay_key
 from graphics.payloads import graphic_json, lock_json
 from graphics.selectors import live_lock_of
+from realtime import events
 from realtime.events import DASHBOARD_GROUP, graphic_group, publish
 from tournaments.selectors import tournament_exists, tournament_get
 
@@ -84,8 +85,7 @@ def _refuse_if_locked_by_other(graphic: Graphic, session_id: str | None, action:
 
 def _publish_graphic(event_type: str, graphic: Graphic) -> None:
     data = graphic_json(graphic, overlay_base=settings.PUBLIC_BASE_URL)
-    publish(DASHBOARD_GROUP, event_type, data)
-    publish(graphic_group(graphic.pk), event_type, data)
+    publish((DASHBOARD_GROUP, graphic_group(graphic.pk)), event_type, data)
 
 
 def _save_revision(graphic: Graphic, *, user, reason: str, fields: list[str]) -> None:
@@ -125,7 +125,7 @@ def graphic_create(*, user, title, event_name: str = "", data_json=None,
         graphic._history_user = graphic.created_by
         graphic._change_reason = "Created"
         graphic.save()
-        _publish_graphic("graphic_created", graphic)
+        _publish_graphic(events.GRAPHIC_CREATED, graphic)
     return graphic
 
 
@@ -158,7 +158,7 @@ def _update(graphic: Graphic, *, user, session_id, expected_version, changes: di
         graphic.tournament = _tournament(changes["tournament_id"])
         fields.append("tournament")
     _save_revision(graphic, user=user, reason=reason, fields=fields)
-    _publish_graphic("graphic_updated", graphic)
+    _publish_graphic(events.GRAPHIC_UPDATED, graphic)
     return graphic
 
 
@@ -223,7 +223,7 @@ def graphic_duplicate(*, graphic_id, user, new_title: str | None = None,
         graphic._history_user = graphic.created_by
         graphic._change_reason = f"Duplicated from graphic {source.pk}"
         graphic.save()
-        _publish_graphic("graphic_created", graphic)
+        _publish_graphic(events.GRAPHIC_CREATED, graphic)
     return graphic
 
 
@@ -257,7 +257,7 @@ def graphic_archive(*, graphic_id, user, reason: str = "", session_id: str | Non
         _save_state(graphic, ["archived", "archived_at", "on_air"])
         _archive_entry(graphic, ArchiveEntry.Action.ARCHIVED, user, reason)
         graphic.archive_reason = reason
-        _publish_graphic("graphic_archived", graphic)
+        _publish_graphic(events.GRAPHIC_ARCHIVED, graphic)
     return graphic
 
 
@@ -273,7 +273,7 @@ def graphic_restore(*, graphic_id, user) -> Graphic:
         graphic.archived, graphic.archived_at = False, None
         _save_state(graphic, ["archived", "archived_at"])
         _archive_entry(graphic, ArchiveEntry.Action.RESTORED, user)
-        _publish_graphic("graphic_restored", graphic)
+        _publish_graphic(events.GRAPHIC_RESTORED, graphic)
     return graphic
 
 
@@ -292,8 +292,7 @@ def graphic_delete_permanently(*, graphic_id, user, session_id: str | None = Non
         ArchiveEntry.objects.filter(graphic=graphic).update(graphic=None)
         data = {"id": graphic.pk, "title": graphic.title}
         graphic.delete()
-        publish(DASHBOARD_GROUP, "graphic_deleted", data)
-        publish(graphic_group(data["id"]), "graphic_deleted", data)
+        publish((DASHBOARD_GROUP, graphic_group(data["id"])), events.GRAPHIC_DELETED, data)
     return entry
 
 
@@ -309,7 +308,7 @@ def graphic_set_on_air(*, graphic_id, user, on_air: bool) -> Graphic:
             raise Conflict(f"Graphic {graphic.pk} is archived; restore it first.", code="archived")
         graphic.on_air = on_air
         _save_state(graphic, ["on_air"])
-        _publish_graphic("on_air" if on_air else "off_air", graphic)
+        _publish_graphic(events.ON_AIR if on_air else events.OFF_AIR, graphic)
     return graphic
 
 
@@ -323,8 +322,8 @@ def graphic_overlay_key_rotate(*, graphic_id, user) -> Graphic:
         graphic = _locked_graphic(graphic_id)
         graphic.overlay_key = new_overlay_key()
         _save_state(graphic, ["overlay_key"])
-        publish(graphic_group(graphic.pk), "overlay_key_rotated", {"id": graphic.pk})
-        publish(DASHBOARD_GROUP, "graphic_updated",
+        publish(graphic_group(graphic.pk), events.OVERLAY_KEY_ROTATED, {"id": graphic.pk})
+        publish(DASHBOARD_GROUP, events.GRAPHIC_UPDATED,
                 graphic_json(graphic, overlay_base=settings.PUBLIC_BASE_URL))
     return graphic
 
@@ -372,7 +371,7 @@ def lock_acquire(*, graphic_id, session_id: str, user) -> CanvasLock:
                 lock.user, lock.locked_by = owner["user"], owner["locked_by"]
             lock.expires_at = expires_at
             lock.save(update_fields=["session_id", "locked_at", "user", "locked_by", "expires_at"])
-        _publish_lock("lock_acquired", lock_json(lock, session_id=None))
+        _publish_lock(events.LOCK_ACQUIRED, lock_json(lock, session_id=None))
     return lock
 
 
@@ -393,7 +392,7 @@ def lock_refresh(*, graphic_id, session_id: str, user) -> CanvasLock:
 def _release(lock: CanvasLock, reason: str) -> None:
     data = {"graphic_id": lock.graphic_id, "locked_by": lock.locked_by, "reason": reason}
     lock.delete()
-    _publish_lock("lock_released", data)
+    _publish_lock(events.LOCK_RELEASED, data)
 
 
 def lock_release(*, graphic_id, session_id: str, user) -> bool:

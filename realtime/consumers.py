@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from realtime import presence
-from realtime.events import DASHBOARD_GROUP, encode
+from realtime.events import DASHBOARD_EVENTS, DASHBOARD_GROUP, encode
 from realtime.hub import Broadcast, get_hub
 from realtime.transport import TransportFlow, text_frame
 
@@ -21,12 +21,6 @@ CLOSE_TOO_SLOW = 4008
 CLOSE_BAD_TOKEN = 4001
 CLOSE_DASHBOARD_DISABLED = 4503
 
-DASHBOARD_EVENTS = frozenset({
-    "graphic_created", "graphic_updated", "graphic_archived", "graphic_restored",
-    "graphic_deleted", "lock_acquired", "lock_released", "on_air", "off_air",
-    "tournament_update", "user_update", "configuration_update", "placement_update",
-    "standings_update", "system_notification", "overlay_connected", "overlay_disconnected",
-})
 
 
 class Close:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.selectors import member_get, members_by_ids
 from core.errors import Conflict, NotFound
+from realtime import events
 from realtime.events import DASHBOARD_GROUP, publish, tournament_group
 from tournaments.models import (
     Lobby,
@@ -57,7 +58,7 @@ def _round(tournament: Tournament, number: int) -> Round:
 
 
 def _publish_tournament(tournament: Tournament, action: str) -> None:
-    publish(DASHBOARD_GROUP, "tournament_update", {
+    publish(DASHBOARD_GROUP, events.TOURNAMENT_UPDATE, {
         "action": action,
         "tournament": {"id": tournament.id, "name": tournament.name, "status": tournament.status},
     })
@@ -65,8 +66,7 @@ def _publish_tournament(tournament: Tournament, action: str) -> None:
 
 def _publish_standings(tournament: Tournament) -> None:
     standings = standings_of(tournament=tournament)
-    publish(DASHBOARD_GROUP, "standings_update", standings)
-    publish(tournament_group(tournament.id), "standings_update", standings)
+    publish((DASHBOARD_GROUP, tournament_group(tournament.id)), events.STANDINGS_UPDATE, standings)
 
 
 def tournament_validate(*, tournament: Tournament | None, changes: dict) -> dict:
@@ -417,8 +417,7 @@ def results_post(*, tournament_id: int, number: int, lobbies: list[dict], by) ->
 
         answer = {"tournament_id": tournament.id, "round": round_.number, "round_name": round_.name,
                   "status": round_.status, "lobbies": answer_lobbies, "corrected_lobbies": corrected}
-        publish(DASHBOARD_GROUP, "placement_update", answer)
-        publish(tournament_group(tournament.id), "placement_update", answer)
+        publish((DASHBOARD_GROUP, tournament_group(tournament.id)), events.PLACEMENT_UPDATE, answer)
         _publish_standings(tournament)
     return answer
 
