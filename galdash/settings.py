@@ -185,6 +185,9 @@ DATABASES = {
 # Threads that run requests' synchronous work under daphne (galdash.handler): at most this many
 # requests are inside Django at once; the others wait their turn on the event loop.
 REQUEST_THREADS = env_int("REQUEST_THREADS", 16)
+# Per process, the bodies of the graphics list and of single graphics rendered for the current
+# state (graphics.rendered) take at most this many bytes.
+RENDERED_BODIES_MAX_BYTES = env_int("RENDERED_BODIES_MAX_BYTES", 64 * 1024 * 1024)
 # PostgreSQL connections are pooled per process (psycopg 3's pool): a request borrows one and
 # gives it back when it ends, instead of opening a connection for every request. 0: no pool.
 DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 20)

@@ -79,3 +79,13 @@ class ArchiveEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.graphic_title} {self.action}"
+
+
+class ReadToken(models.Model):
+    """One row whose `value` changes, in the same transaction, with every insert, update or
+    delete of a graphic or a canvas lock, whoever makes it (database triggers, migration
+    0002: services, the admin, cascades and bulk updates alike). A process tells whether a
+    body it rendered is still current by reading this row (`graphics.rendered`)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    value = models.BigIntegerField()

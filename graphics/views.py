@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsAdministrator, IsReader, IsWriter, ReadAnyWriteEditor
 from accounts.roles import is_administrator
 from core.api import paginate
-from graphics import payloads, selectors, services
+from graphics import payloads, rendered, selectors, services
 from graphics.overlay import tournament_standings
 from graphics.serializers import (
     ArchiveInput,
@@ -36,7 +36,6 @@ from graphics.serializers import (
     RevisionOutput,
     RevisionRestoreInput,
     SessionInput,
-    graphic_list_body,
     overlay_base,
 )
 
@@ -80,8 +79,13 @@ class GraphicListView(APIView):
                    operation_id="graphics_list")
     def get(self, request):
         query = _valid(GraphicListQuery, request.query_params)
-        body = graphic_list_body(selectors.graphic_list_rows(**query), overlay_base=overlay_base(request))
-        return HttpResponse(body, content_type="application/json")
+        current = rendered.graphic_list(overlay_base=overlay_base(request), **query)
+        if rendered.none_match(request, current.etag):
+            response = HttpResponse(status=304)
+        else:
+            response = HttpResponse(current.body, content_type="application/json")
+        response["ETag"] = current.etag
+        return response
 
     @extend_schema(request=GraphicCreateInput, responses={201: GraphicOutput}, tags=TAGS)
     def post(self, request):
@@ -95,7 +99,10 @@ class GraphicDetailView(APIView):
 
     @extend_schema(responses=GraphicOutput, tags=TAGS)
     def get(self, request, graphic_id):
-        return _graphic_response(request, selectors.graphic_get(graphic_id=graphic_id))
+        current = rendered.graphic(graphic_id=graphic_id, overlay_base=overlay_base(request))
+        response = HttpResponse(current.body, content_type="application/json")
+        response["ETag"] = current.etag
+        return response
 
     @extend_schema(request=GraphicUpdateInput, responses=GraphicOutput, tags=TAGS,
                    parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)])

@@ -1,0 +1,89 @@
+"""The list of graphics and one graphic as the API answers them, rendered once per state.
+
+A body is kept in this process with the graphics read token (`graphics.models.ReadToken`, which
+database triggers change in the transaction of every write to a graphic or a canvas lock, from
+any process) and served again only while a fresh read of the token answers the same and no live
+lock it shows has expired since. One indexed read of a one-row table replaces the queries and
+the rendering, and a write committed by any process is seen by the next read in every process.
+Inside a transaction nothing is served from or kept in the cache (its uncommitted writes would
+be).
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
+
+from core.token_cache import TokenCache
+from graphics import selectors
+from graphics.models import ReadToken
+from graphics.payloads import graphic_json
+from graphics.serializers import graphic_list_body
+
+
+@dataclass(frozen=True)
+class Rendered:
+    body: bytes
+    etag: str
+
+
+_bodies = TokenCache(max_bytes=settings.RENDERED_BODIES_MAX_BYTES, size=lambda rendered: len(rendered.body))
+_TOKEN_SQL = f"SELECT value FROM {ReadToken._meta.db_table} WHERE id = 1"
+
+
+def read_token() -> int | None:
+    """The current graphics read token; None inside a transaction or when the row is missing
+    (a flushed table: it is put back, so caching resumes with the next read)."""
+    if connection.in_atomic_block:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_TOKEN_SQL)
+        row = cursor.fetchone()
+    if row is None:
+        ReadToken.objects.get_or_create(id=1, defaults={"value": secrets.randbits(62)})
+        return None
+    return row[0]
+
+
+def graphic_list(*, overlay_base: str, **filters) -> Rendered:
+    """`{graphics, total}` of `selectors.graphic_list_rows(**filters)`; its ETag is the body's
+    digest."""
+    key = ("list", overlay_base, tuple(sorted(filters.items())))
+    token = read_token()
+    rendered = _bodies.get(key, token)
+    if rendered is None:
+        rows = selectors.graphic_list_rows(**filters)
+        body = graphic_list_body(rows, overlay_base=overlay_base)
+        rendered = Rendered(body, f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"')
+        now = timezone.now()
+        expiries = [row["canvas_lock__expires_at"] for row in rows
+                    if row["canvas_lock__id"] is not None and row["canvas_lock__expires_at"] > now]
+        _bodies.put(key, token, rendered, valid_until=min(expiries, default=None))
+    return rendered
+
+
+def graphic(*, graphic_id, overlay_base: str) -> Rendered:
+    """One graphic (NotFound as `selectors.graphic_get`); its ETag is its version, as every
+    answer carrying a graphic has it."""
+    key = ("one", overlay_base, str(graphic_id))
+    token = read_token()
+    rendered = _bodies.get(key, token)
+    if rendered is None:
+        found = selectors.graphic_get(graphic_id=graphic_id)
+        data = graphic_json(found, overlay_base=overlay_base)
+        rendered = Rendered(JSONRenderer().render(data), f'"{found.version}"')
+        lock = data["canvas_lock"]
+        _bodies.put(key, token, rendered,
+                    valid_until=found.canvas_lock.expires_at if lock is not None else None)
+    return rendered
+
+
+def none_match(request, etag: str) -> bool:
+    """Whether the request's If-None-Match names `etag` (weak or strong) or is `*`."""
+    header = request.headers.get("If-None-Match", "")
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+    return "*" in tags or etag in tags
