@@ -38,3 +38,12 @@ class AuthLog(models.Model):
     def __str__(self) -> str:
         outcome = "ok" if self.success else "failed"
         return f"{self.username or '-'} {self.method} {outcome} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReadToken(models.Model):
+    """The read token of users, their groups and the groups themselves (`core.read_tokens`):
+    changed by database triggers with every write to those tables; `accounts.authentication`
+    keeps the users of valid tokens by it."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    value = models.BigIntegerField()

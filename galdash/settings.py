@@ -188,6 +188,9 @@ REQUEST_THREADS = env_int("REQUEST_THREADS", 16)
 # Per process, the bodies of the graphics list and of single graphics rendered for the current
 # state (graphics.rendered) take at most this many bytes.
 RENDERED_BODIES_MAX_BYTES = env_int("RENDERED_BODIES_MAX_BYTES", 64 * 1024 * 1024)
+# Per process, the users of valid access tokens kept while no user changes
+# (accounts.authentication).
+TOKEN_USERS_KEPT = env_int("TOKEN_USERS_KEPT", 10000)
 # PostgreSQL connections are pooled per process (psycopg 3's pool): a request borrows one and
 # gives it back when it ends, instead of opening a connection for every request. 0: no pool.
 DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 20)
@@ -266,7 +269,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.authentication.TokenUserAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsReader"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -82,10 +82,8 @@ class ArchiveEntry(models.Model):
 
 
 class ReadToken(models.Model):
-    """One row whose `value` changes, in the same transaction, with every insert, update or
-    delete of a graphic or a canvas lock, whoever makes it (database triggers, migration
-    0002: services, the admin, cascades and bulk updates alike). A process tells whether a
-    body it rendered is still current by reading this row (`graphics.rendered`)."""
+    """The read token of graphics and canvas locks (`core.read_tokens`): changed by database
+    triggers with every write to either table; `graphics.rendered` keeps bodies by it."""
 
     id = models.PositiveSmallIntegerField(primary_key=True)
     value = models.BigIntegerField()

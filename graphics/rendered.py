@@ -1,23 +1,22 @@
 """The list of graphics and one graphic as the API answers them, rendered once per state.
 
-A body is kept in this process with the graphics read token (`graphics.models.ReadToken`, which
-database triggers change in the transaction of every write to a graphic or a canvas lock, from
-any process) and served again only while a fresh read of the token answers the same and no live
-lock it shows has expired since. One indexed read of a one-row table replaces the queries and
-the rendering, and a write committed by any process is seen by the next read in every process.
-Inside a transaction nothing is served from or kept in the cache (its uncommitted writes would
-be).
+A body is kept in this process with the graphics read token (`graphics.models.ReadToken`, see
+`core.read_tokens`: database triggers change it in the transaction of every write to a graphic
+or a canvas lock, from any process) and served again only while a fresh read of the token
+answers the same and no live lock it shows has expired since. One indexed read of a one-row
+table replaces the queries and the rendering, and a write committed by any process is seen by
+the next read in every process. Inside a transaction nothing is served from or kept in the
+cache (its uncommitted writes would be).
 """
 
 import hashlib
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
+from core import read_tokens
 from core.token_cache import TokenCache
 from graphics import selectors
 from graphics.models import ReadToken
@@ -32,21 +31,10 @@ class Rendered:
 
 
 _bodies = TokenCache(max_bytes=settings.RENDERED_BODIES_MAX_BYTES, size=lambda rendered: len(rendered.body))
-_TOKEN_SQL = f"SELECT value FROM {ReadToken._meta.db_table} WHERE id = 1"
 
 
 def read_token() -> int | None:
-    """The current graphics read token; None inside a transaction or when the row is missing
-    (a flushed table: it is put back, so caching resumes with the next read)."""
-    if connection.in_atomic_block:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(_TOKEN_SQL)
-        row = cursor.fetchone()
-    if row is None:
-        ReadToken.objects.get_or_create(id=1, defaults={"value": secrets.randbits(62)})
-        return None
-    return row[0]
+    return read_tokens.current(ReadToken)
 
 
 def graphic_list(*, overlay_base: str, **filters) -> Rendered:
