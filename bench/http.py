@@ -10,9 +10,10 @@ and measures, at each concurrency c with a fixed request count:
 - `list`: GET /api/v1/graphics (every graphic with its canvas);
 - `lock`: the lock cycle, POST then DELETE /api/v1/lock/{id}, each connection on its own graphic
   (figures per request).
-Prints one JSON line: per workload and c, requests per second, p50 / p99 ms and errors (any
-answer but 200). The client is a lean asyncio HTTP/1.1 client with keep-alive connections, in
-this process, so it costs far less than the server it measures.
+Prints one JSON line: per workload and c, requests per second, p50 / p99 ms, errors (any
+answer but 200) and the server's CPU time per request (`server_cpu_ms_per_req`, from /proc: on a
+busy shared machine the steadiest figure to compare). The client is a lean asyncio HTTP/1.1
+client with keep-alive connections, in this process, so it costs far less than the server.
 
 `--url URL` measures a server that is already running instead (it must answer the same routes,
 with a token from `--token` or from POST /auth/login with `--master-password`); the graphics
@@ -114,11 +115,20 @@ class Connection:
             self.writer = self.reader = None
 
 
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time a process has used so far (0 when unknown)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(ordered: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-async def measure(base: str, token: str, concurrency: int, total: int, operation) -> dict:
+async def measure(base: str, token: str, concurrency: int, total: int, operation,
+                  server_pid: int | None = None) -> dict:
     """`total` requests over `concurrency` connections; `operation(connection, worker, n)`
     makes one or more requests and answers [(seconds, ok)] for each."""
     url = urlsplit(base)
@@ -138,16 +148,19 @@ async def measure(base: str, token: str, concurrency: int, total: int, operation
                 errors += not ok
                 done += 1
 
-    started = time.perf_counter()
+    cpu_before, started = cpu_seconds(server_pid), time.perf_counter()
     await asyncio.gather(*(work(worker) for worker in range(concurrency)))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, cpu_seconds(server_pid) - cpu_before
     for connection in connections:
         connection.close()
     ordered = sorted(latencies)
-    return {"req_s": round(len(ordered) / elapsed, 1),
-            "p50_ms": round(statistics.median(ordered) * 1000, 2),
-            "p99_ms": round(percentile(ordered, 0.99) * 1000, 2),
-            "requests": len(ordered), "errors": errors}
+    figures = {"req_s": round(len(ordered) / elapsed, 1),
+               "p50_ms": round(statistics.median(ordered) * 1000, 2),
+               "p99_ms": round(percentile(ordered, 0.99) * 1000, 2),
+               "requests": len(ordered), "errors": errors}
+    if server_pid is not None:
+        figures["server_cpu_ms_per_req"] = round(cpu * 1000 / len(ordered), 2)
+    return figures
 
 
 async def timed(connection: Connection, method: str, path: str, body: bytes = b"") -> tuple[float, bool]:
@@ -169,7 +182,7 @@ def workloads(ids: list[int]) -> dict:
 
     async def lock(connection, worker, n):
         graphic_id = ids[worker % len(ids)]
-        body = json.dumps({"session_id": f"bench-session-{worker}"}).encode()
+        body = json.dumps({"session_id": f"bench-session-{worker}", "graphic_id": graphic_id}).encode()
         return [await timed(connection, "POST", f"/api/v1/lock/{graphic_id}", body),
                 await timed(connection, "DELETE", f"/api/v1/lock/{graphic_id}", body)]
 
@@ -317,6 +330,7 @@ def main() -> None:
     parser.add_argument("--url", help="measure a server already running there")
     parser.add_argument("--token")
     parser.add_argument("--master-password")
+    parser.add_argument("--server-pid", type=int, help="with --url: the server's process, for its CPU per request")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
     chosen = args.workloads.split(",")
@@ -328,12 +342,13 @@ def main() -> None:
             base = args.url.rstrip("/")
             token, ids = remote_session(base, args.token, args.master_password)
             results.update(server=base)
+            server_pid = args.server_pid
         else:
             scratch = configure_environment()
             token, ids = seed(args.graphics)
             log_dir = Path(tempfile.gettempdir())
             daphne = Daphne(os.environ.copy(), log_dir, f"bench-http-{os.getpid()}")
-            base = daphne.url
+            base, server_pid = daphne.url, daphne.process.pid
             results.update(server="daphne, 1 process",
                            database=os.environ["DATABASE_URL"].split(":", 1)[0],
                            channel_layer="redis" if os.environ.get("REDIS_URL") else "in-memory")
@@ -349,7 +364,7 @@ def main() -> None:
         for name in chosen:
             for concurrency in levels:
                 results[f"{name}_c{concurrency}"] = asyncio.run(
-                    measure(base, token, concurrency, args.requests, operations[name]))
+                    measure(base, token, concurrency, args.requests, operations[name], server_pid))
         if daphne is not None:
             results["daphne_rss_mb"] = round(rss_kb(daphne.process.pid) / 1024, 1)
     finally:
