@@ -50,6 +50,8 @@ from bench.harness import Daphne, rss_kb  # noqa: E402
 
 BENCH_PREFIX = "bench-http-"
 GRAPHICS = 200
+REQUEST_TIMEOUT = 15  # seconds; a request taking longer counts as an error
+MEASUREMENT_DEADLINE = 120  # seconds; a measurement stops there, with fewer requests than asked
 
 
 # Client ------------------------------------------------------------------------------------
@@ -142,7 +144,7 @@ async def measure(base: str, token: str, concurrency: int, total: int, operation
     async def work(worker: int) -> None:
         nonlocal errors
         done, share = 0, total // concurrency + (worker < total % concurrency)
-        while done < share:
+        while done < share and time.perf_counter() - started < MEASUREMENT_DEADLINE:
             for seconds, ok in await operation(connections[worker], worker, done + 1):
                 latencies.append(seconds)
                 errors += not ok
@@ -153,7 +155,7 @@ async def measure(base: str, token: str, concurrency: int, total: int, operation
     elapsed, cpu = time.perf_counter() - started, cpu_seconds(server_pid) - cpu_before
     for connection in connections:
         connection.close()
-    ordered = sorted(latencies)
+    ordered = sorted(latencies) or [float("nan")]
     figures = {"req_s": round(len(ordered) / elapsed, 1),
                "p50_ms": round(statistics.median(ordered) * 1000, 2),
                "p99_ms": round(percentile(ordered, 0.99) * 1000, 2),
@@ -166,8 +168,8 @@ async def measure(base: str, token: str, concurrency: int, total: int, operation
 async def timed(connection: Connection, method: str, path: str, body: bytes = b"") -> tuple[float, bool]:
     started = time.perf_counter()
     try:
-        status, _ = await connection.request(method, path, body)
-    except (ConnectionError, asyncio.IncompleteReadError, ValueError):
+        status, _ = await asyncio.wait_for(connection.request(method, path, body), REQUEST_TIMEOUT)
+    except (ConnectionError, asyncio.IncompleteReadError, ValueError, TimeoutError):
         connection.close()
         return time.perf_counter() - started, False
     return time.perf_counter() - started, status == 200
