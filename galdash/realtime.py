@@ -19,6 +19,9 @@ logger = logging.getLogger(__name__)
 
 DASHBOARD_GROUP = "dashboard"
 
+# Event names.
+PLACEMENT_UPDATE = "placement_update"
+
 
 def graphic_group(graphic_id) -> str:
     return f"graphic.{graphic_id}"
