@@ -256,7 +256,7 @@ def _edited_choice(submission: PlacementSubmission, edited: list[dict], register
         path = f"edited_placements[{index}]"
         raw = entry.get("player_id")
         user_id = _as_id(raw)
-        place = entry["placement"]
+        place = entry.get("placement")
         if raw in (None, ""):
             errors.setdefault(f"{path}.player_id", []).append("Choose a member for this row.")
         elif user_id not in registered:
@@ -268,6 +268,10 @@ def _edited_choice(submission: PlacementSubmission, edited: list[dict], register
                 f"[{seen_members[user_id]}].")
         else:
             seen_members[user_id] = index
+        if not isinstance(place, int) or not 1 <= place <= LOBBY_SIZE:
+            errors.setdefault(f"{path}.placement", []).append(
+                f"A placement is a number from 1 to {LOBBY_SIZE}.")
+            continue
         if place in seen_places:
             errors.setdefault(f"{path}.placement", []).append(
                 f"Placement {place} is already given by edited_placements[{seen_places[place]}].")
@@ -415,7 +419,7 @@ def submission_reject(*, submission_id: int, notes: str = "", by: User | None) -
 
 def _refusal_text(error: Exception) -> str:
     if isinstance(error, ValidationError):
-        return "; ".join(_error_messages(error))
+        return " ".join(_error_messages(error))
     return error.detail
 
 
