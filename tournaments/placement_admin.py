@@ -2,6 +2,8 @@
 tournament's players per row, approve or reject. It saves through `placement_services`, as the
 API does; any league role may look, Editors and Administrators decide."""
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,11 +22,23 @@ from tournaments.selectors import registration_list
 Status = PlacementSubmission.Status
 
 
+LINE = re.compile(r"^edited_placements\[(\d+)\]\.(\w+)$")
+
+
+def _field_label(field: str) -> str:
+    """`edited_placements[1].player_id` as the page shows it: "Line 2, member"."""
+    found = LINE.match(field)
+    if not found:
+        return field
+    part = {"player_id": "member"}.get(found.group(2), found.group(2))
+    return f"Line {int(found.group(1)) + 1}, {part}"
+
+
 def _problems(error: Exception) -> list[str]:
     if isinstance(error, ValidationError):
         if hasattr(error, "error_dict"):
             return [message if field in ("placements", "edited_placements", "__all__")
-                    else f"{field}: {message}"
+                    else f"{_field_label(field)}: {message}"
                     for field, problems in error.message_dict.items() for message in problems]
         return list(error.messages)
     return [str(getattr(error, "detail", error))]
