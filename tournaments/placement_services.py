@@ -66,14 +66,14 @@ def _missing(places: list[int], expected: int) -> list[int]:
 
 
 def _review_reasons(submission: PlacementSubmission, rows: list[SubmissionRow],
-                    problems: list[str | None], tournament: Tournament, threshold: float,
-                    names: dict[int, str]) -> list[str]:
+                    problems: list[str | None], tournament: Tournament, round_: Round | None,
+                    threshold: float, names: dict[int, str]) -> list[str]:
     """Everything that keeps a submission from being validated by itself (none: post it)."""
     reasons = []
     if submission.overall_confidence < threshold:
         reasons.append(f"Overall confidence {submission.overall_confidence:g} is below the "
                        f"auto-validation threshold {threshold:g}.")
-    if not Round.objects.filter(tournament=tournament, number=submission.round_number).exists():
+    if round_ is None:
         reasons.append(f"The tournament has no {submission.round_name} yet.")
     else:
         closed = round_closed_reason(tournament=tournament, round_number=submission.round_number)
@@ -188,9 +188,10 @@ def submission_create(*, tournament_id: int, round_number: int, lobby_number: in
                               extraction_confidence=entry.get("extraction_confidence"))
                 for entry, match in zip(placements, matches, strict=True))
             problems = [match.problem for match in matches]
-            reasons = _review_reasons(submission, rows, problems, tournament, threshold, names)
+            round_ = Round.objects.filter(tournament=tournament, number=round_number).first()
+            reasons = _review_reasons(submission, rows, problems, tournament, round_, threshold,
+                                      names)
             if not reasons:
-                round_ = Round.objects.get(tournament=tournament, number=round_number)
                 chosen = [(row.user_id, row.placement) for row in rows]
                 try:
                     with transaction.atomic():
