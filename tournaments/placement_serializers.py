@@ -4,6 +4,7 @@ import json
 import re
 from collections.abc import Mapping
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tournaments.models import Tournament
@@ -19,6 +20,8 @@ NOTES_MAX_LENGTH = 2000
 ROUND_NAME_HELP = "round_1, round_2, ..."
 
 
+@extend_schema_field({"oneOf": [{"type": "integer", "minimum": 0},
+                               {"type": "string", "pattern": DISCORD_ID.pattern}]})
 class DiscordIdField(serializers.Field):
     """A Discord snowflake as the bot sends it: a number (discord.py's `message.id`) or a
     string; stored as text."""
@@ -27,7 +30,7 @@ class DiscordIdField(serializers.Field):
                                          "letters, digits, '_', '.', ':' or '-'."}
 
     def to_internal_value(self, data):
-        if isinstance(data, int) and not isinstance(data, bool) and data >= 0:
+        if isinstance(data, int) and not isinstance(data, bool) and 0 <= data < 10**64:
             return str(data)
         if isinstance(data, str) and DISCORD_ID.match(data):
             return data
@@ -88,9 +91,12 @@ class SubmissionInput(serializers.Serializer):
         return value
 
     def validate_extracted_data(self, value):
-        if len(json.dumps(value)) > EXTRACTED_DATA_MAX_BYTES:
+        encoded = json.dumps(value)
+        if len(encoded) > EXTRACTED_DATA_MAX_BYTES:
             raise serializers.ValidationError(
                 f"At most {EXTRACTED_DATA_MAX_BYTES // 1024} KB of extracted data.")
+        if "\\u0000" in encoded:  # PostgreSQL cannot store a NUL character in JSON
+            raise serializers.ValidationError("Null characters (\\u0000) are not allowed.")
         return value
 
     def validate_placements(self, rows):
@@ -164,7 +170,8 @@ class SubmissionOutput(serializers.ModelSerializer):
                   "validated_by", "notes", "discord_message_id", "discord_channel_id",
                   "discord_author_id", "placements", "issues", "extracted_data"]
 
-    def get_placements(self, submission) -> SubmissionRowOutput(many=True):
+    @extend_schema_field(SubmissionRowOutput(many=True))
+    def get_placements(self, submission):
         context = {"scoring": scoring_of(submission.tournament.scoring),
                    "validated": submission.status == PlacementSubmission.Status.VALIDATED}
         return SubmissionRowOutput(submission.rows.all(), many=True, context=context).data

@@ -36,7 +36,7 @@ Status = PlacementSubmission.Status
 Method = PlacementSubmission.Method
 AUTO_VALIDATE_THRESHOLD_KEY = "placements.auto_validate_threshold"
 DEFAULT_AUTO_VALIDATE_THRESHOLD = 90.0
-BATCH_MAX = 100
+NAME_MAX_LENGTH = SubmissionRow._meta.get_field("player_name").max_length
 
 
 def auto_validate_threshold() -> float:
@@ -328,7 +328,8 @@ def _apply_review(submission: PlacementSubmission, rows: list[SubmissionRow],
         if row is None and placement in by_place and by_place[placement].id not in used:
             row = by_place[placement]
         if row is None:
-            to_create.append(SubmissionRow(submission=submission, player_name=registered[user_id],
+            to_create.append(SubmissionRow(submission=submission,
+                                           player_name=registered[user_id][:NAME_MAX_LENGTH],
                                            placement=placement, user_id=user_id,
                                            match_method=MANUAL))
             continue
@@ -349,7 +350,8 @@ def _apply_review(submission: PlacementSubmission, rows: list[SubmissionRow],
                                       riot_id=user.riot_id)
                  for user in User.objects.filter(pk__in=[user_id for user_id, _ in aliases])}
         PlayerAlias.objects.bulk_create(
-            [PlayerAlias(user_id=user_id, alias=name, normalized=normalize(name), created_by=by)
+            [PlayerAlias(user_id=user_id, alias=name, normalized=normalize(name)[:NAME_MAX_LENGTH],
+                         created_by=by)
              for user_id, name in aliases if normalize(name) and normalize(name) not in known[user_id]],
             ignore_conflicts=True)
 
