@@ -12,8 +12,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from accounts.roles import can_write, roles_of
-from galdash.errors import DomainError
+from accounts.permissions import RolePermissions
+from accounts.roles import can_write
+from core.errors import DomainError
 from tournaments import placement_selectors, placement_services
 from tournaments.placement_models import PlacementSubmission, PlayerAlias
 from tournaments.scoring import LOBBY_SIZE
@@ -44,17 +45,13 @@ def _problems(error: Exception) -> list[str]:
     return [str(getattr(error, "detail", error))]
 
 
-class LeagueRoles:
-    """Admin pages follow the league roles: any role looks, Editor and Administrator write."""
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff and bool(roles_of(request.user))
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+class LeagueRoles(RolePermissions):
+    """The league roles (any role looks, Editor and Administrator decide); submissions come
+    from the bot and aliases from reviews, so neither is added by hand, and a submission is
+    kept once decided."""
 
     def has_add_permission(self, request, *args):
-        return False  # submissions come from the bot, aliases from reviews
+        return False
 
     def has_change_permission(self, request, obj=None):
         return self.has_module_permission(request) and can_write(request.user)

@@ -5,7 +5,7 @@ import re
 
 from django.db.models import Avg, Count, Q
 
-from galdash.errors import NotFound
+from core.errors import NotFound
 from tournaments.models import Lobby, Placement, Registration, Round, Tournament
 from tournaments.placement_matching import Candidate, member_keys, normalize, search_score
 from tournaments.placement_models import PlacementSubmission, PlayerAlias

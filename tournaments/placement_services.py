@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.selectors import members_by_ids
 from config.selectors import config_get
-from galdash.errors import Conflict, DomainError, NotFound
-from galdash.realtime import DASHBOARD_GROUP, PLACEMENT_UPDATE, publish
+from core.errors import Conflict, DomainError, NotFound
+from realtime.events import DASHBOARD_GROUP, PLACEMENT_UPDATE, publish
 from tournaments.models import Round, Tournament
 from tournaments.placement_matching import MANUAL, match_names, member_keys, normalize
 from tournaments.placement_models import PlacementSubmission, PlayerAlias, SubmissionRow
@@ -148,7 +148,7 @@ def submission_create(*, tournament_id: int, round_number: int, lobby_number: in
                       player_match_confidence: float | None = None,
                       structural_validity_score: float | None = None,
                       placements: list[dict], extracted_data=None,
-                      by: User | None) -> tuple[PlacementSubmission, bool]:
+                      by) -> tuple[PlacementSubmission, bool]:
     """Store what the bot read off a lobby screenshot (the body already checked by the API's
     serializer) and match each row's name to a registered member of the tournament. Answers
     (submission, created): a `discord_message_id` sent before answers the stored submission
@@ -315,7 +315,7 @@ def _stored_choice(submission: PlacementSubmission, rows: list[SubmissionRow],
 
 def _apply_review(submission: PlacementSubmission, rows: list[SubmissionRow],
                   edited: list[dict], chosen: list[tuple[int, int]], registered: dict[int, str],
-                  by: User | None) -> None:
+                  by) -> None:
     """Make the stored rows what was approved; a row whose member a person changed becomes an
     alias of that member (unless it already is one of their names)."""
     by_id = {row.id: row for row in rows}
@@ -346,9 +346,9 @@ def _apply_review(submission: PlacementSubmission, rows: list[SubmissionRow],
         pk__in=[row.id for row in to_update]).exclude(
         pk__in=[row.pk for row in to_create]).delete()
     if aliases:
+        members, _ = members_by_ids(user_ids=[user_id for user_id, _ in aliases], discord_ids=[])
         known = {user.id: member_keys(username=user.username, display_name=user.display_name,
-                                      riot_id=user.riot_id)
-                 for user in User.objects.filter(pk__in=[user_id for user_id, _ in aliases])}
+                                      riot_id=user.riot_id) for user in members.values()}
         PlayerAlias.objects.bulk_create(
             [PlayerAlias(user_id=user_id, alias=name, normalized=normalize(name)[:NAME_MAX_LENGTH],
                          created_by=by)
@@ -357,7 +357,7 @@ def _apply_review(submission: PlacementSubmission, rows: list[SubmissionRow],
 
 
 def submission_approve(*, submission_id: int, edited_placements: list[dict] | None = None,
-                       notes: str = "", by: User | None) -> PlacementSubmission:
+                       notes: str = "", by) -> PlacementSubmission:
     """Approve a submission: its lobby is posted through the results service, with the rows as
     matched or, when `edited_placements` is given ([{id?, player_id, placement}], points and
     names sent with them are ignored), with those. A 400 names every problem of the edited rows
@@ -407,7 +407,7 @@ def submission_approve(*, submission_id: int, edited_placements: list[dict] | No
     return submission_get(submission_id=submission_id)
 
 
-def submission_reject(*, submission_id: int, notes: str = "", by: User | None) -> PlacementSubmission:
+def submission_reject(*, submission_id: int, notes: str = "", by) -> PlacementSubmission:
     """Reject a submission with the reviewer's notes; nothing is posted. Refused with 409 when
     it was already validated or rejected. Publishes `placement_update`."""
     with transaction.atomic(durable=True):
@@ -427,7 +427,7 @@ def _refusal_text(error: Exception) -> str:
 
 
 def submissions_batch_validate(*, submission_ids: list[int], approved: bool, notes: str = "",
-                               by: User | None) -> dict:
+                               by) -> dict:
     """Approve (as matched) or reject each submission on its own transaction; one refused
     leaves the others done. Answers `{success: [ids], failed: [{id, error}], total}`."""
     answer: dict = {"success": [], "failed": [], "total": len(submission_ids)}

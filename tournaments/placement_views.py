@@ -5,7 +5,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from galdash.api import IsWriter, ReadAnyWriteEditor
+from accounts.permissions import IsWriter, ReadAnyWriteEditor
 from tournaments import placement_selectors as selectors
 from tournaments import placement_services as services
 from tournaments.placement_serializers import (

@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
-from galdash.errors import Conflict
+from core.errors import Conflict
 from tournaments.models import Placement, PlacementCorrection
 from tournaments.placement_models import PlacementSubmission, SubmissionRow
 from tournaments.placement_services import submission_approve, submission_create
