@@ -22,7 +22,6 @@ import statistics
 import sys
 import tempfile
 import time
-from itertools import count
 from pathlib import Path
 
 import httpx
@@ -32,26 +31,11 @@ sys.path.insert(0, str(ROOT))
 from bench.harness import Daphne, rss_kb  # noqa: E402
 
 PLAYERS, LOBBIES = 64, 8
-_messages = count(1_180_000_000_000_000_000)
 
 
 def percentile(samples: list[float], share: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def body(tournament_id: int, number: int, lobby: int, names: list[str],
-         confidence: float = 97.0) -> dict:
-    return {"tournament_id": tournament_id, "round_name": f"round_{number}", "lobby_number": lobby,
-            "discord_message_id": next(_messages), "discord_channel_id": 1_180_000_000_000_000_000,
-            "discord_author_id": "240000000000000001",
-            "image_url": f"https://cdn.discordapp.com/attachments/1/{number}/lobby{lobby}.png",
-            "overall_confidence": confidence, "classification_score": 99.0,
-            "ocr_consensus_confidence": 96.0, "player_match_confidence": 98.0,
-            "structural_validity_score": 100.0,
-            "placements": [{"player_name": name, "placement": place, "extraction_confidence": 95.0}
-                           for place, name in enumerate(names, start=1)],
-            "extracted_data": {"rows": names}}
 
 
 def main() -> None:
@@ -111,6 +95,7 @@ def run(rounds: int, test_name: str, temporary) -> dict:
     from tournaments.models import Registration, Round, Tournament
     from tournaments.placement_models import PlacementSubmission
     from tournaments.services import lobbies_seed
+    from tournaments.tests.placement_builders import bot_body
 
     tournament = Tournament.objects.create(name="Bench Cup", status=Tournament.Status.IN_PROGRESS)
     players = User.objects.bulk_create(
@@ -132,11 +117,11 @@ def run(rounds: int, test_name: str, temporary) -> dict:
     lobbies = seat(1)
     with CaptureQueriesContext(connection) as auto:
         response = client.post("/api/v1/placements/submissions",
-                               body(tournament.id, 1, 1, lobbies[0]), content_type="application/json")
+                               bot_body(tournament, lobbies[0], lobby=1), content_type="application/json")
     assert response.status_code == 201 and response.json()["status"] == "validated", response.content
     with CaptureQueriesContext(connection) as review:
         response = client.post("/api/v1/placements/submissions",
-                               body(tournament.id, 1, 2, lobbies[1], confidence=60.0),
+                               bot_body(tournament, lobbies[1], lobby=2, confidence=60.0),
                                content_type="application/json")
     assert response.json()["status"] == "pending_review", response.content
     PlacementSubmission.objects.all().delete()
@@ -149,7 +134,7 @@ def run(rounds: int, test_name: str, temporary) -> dict:
             http.get("/health")
             for number in range(2, rounds + 2):
                 lobbies = seat(number)
-                bodies = [body(tournament.id, number, n, names)
+                bodies = [bot_body(tournament, names, lobby=n, round_name=f"round_{number}")
                           for n, names in enumerate(lobbies, start=1)]
                 concurrent = number % 2 == 1
                 started = time.perf_counter()

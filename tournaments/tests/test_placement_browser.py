@@ -5,13 +5,12 @@ dropdown and approves."""
 import base64
 
 import pytest
-from asgiref.sync import sync_to_async
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
-from django.db import connections
 
 from accounts.roles import EDITOR
 from conftest import make_user
 from graphics.tests.conftest import chromium, page_server  # noqa: F401 (browser fixtures)
+from graphics.tests.test_browser import in_db
 from tournaments.placement_models import PlacementSubmission, PlayerAlias
 from tournaments.placement_services import submission_create
 from tournaments.tests.builders import tournament_with_members
@@ -24,18 +23,6 @@ SCREENSHOT = "https://cdn.discordapp.com/attachments/11/22/lobby1.png"
 # A 1x1 PNG: what the Discord CDN answers, served by the browser's own routing (no network).
 PIXEL = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8Dw"
                          "HwAFBQIAX8jx0gAAAABJRU5ErkJggg==")
-
-
-async def in_db(function, *args, **kwargs):
-    """ORM work from the test, in a thread that closes its connection afterwards."""
-
-    def run():
-        try:
-            return function(*args, **kwargs)
-        finally:
-            connections.close_all()
-
-    return await sync_to_async(run)()
 
 
 def waiting_submission() -> dict:
