@@ -37,8 +37,10 @@ def submission_get(*, submission_id: int) -> PlacementSubmission:
 
 
 def submission_by_message(*, discord_message_id: str) -> PlacementSubmission | None:
-    return _shaped(PlacementSubmission.objects.filter(
-        discord_message_id=discord_message_id)).first()
+    """The submission of a Discord message, if the bot sent it before (one query when not)."""
+    submission_id = (PlacementSubmission.objects.filter(discord_message_id=discord_message_id)
+                     .values_list("pk", flat=True).first())
+    return None if submission_id is None else submission_get(submission_id=submission_id)
 
 
 def submission_list(*, status: str | None = None, tournament_id: int | None = None,
