@@ -88,6 +88,19 @@ def test_the_threshold_comes_from_the_configuration(editor_api, cup):
     assert response.json()["status"] == "validated"
 
 
+@pytest.mark.parametrize("value", ["high", 150, True, None])
+def test_a_threshold_that_is_not_a_number_from_0_to_100_counts_as_90(editor_api, cup, value):
+    tournament, round_ = cup
+    configuration_create(key="placements.auto_validate_threshold", value=value)
+
+    below = submit(editor_api, bot_body(tournament, lobby_names(round_, 1), confidence=89.0))
+    above = submit(editor_api, bot_body(tournament, lobby_names(round_, 2), lobby=2,
+                                        confidence=90.0))
+
+    assert (below.json()["status"], above.json()["status"]) == ("pending_review", "validated")
+    assert "Overall confidence 89 is below the auto-validation threshold 90." in below.json()["issues"]
+
+
 def test_an_unmatched_name_waits_for_review(editor_api, cup):
     tournament, round_ = cup
     names = lobby_names(round_, 1)
