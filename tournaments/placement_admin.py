@@ -60,6 +60,13 @@ class LeagueRoles(RolePermissions):
         return False
 
 
+def _player_label(player) -> str:
+    """A player's name, with the Riot ID when it says more (two players may share a name)."""
+    if player.riot_id and player.riot_id != player.player_name:
+        return f"{player.player_name} ({player.riot_id})"
+    return player.player_name
+
+
 class ReviewForm(forms.Form):
     """A member and a placement per extracted row, blank rows for what the bot missed."""
 
@@ -68,7 +75,7 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, rows=(), players=(), **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", "---------"), *((player.id, player.player_name) for player in players)]
+        choices = [("", "---------"), *((player.id, _player_label(player)) for player in players)]
         self.row_list = list(rows)
         blanks = max(0, LOBBY_SIZE - len(self.row_list))
         self.lines = []
