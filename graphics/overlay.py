@@ -7,7 +7,8 @@ from django.conf import settings
 from galdash import presence
 from graphics.models import Graphic
 
-OVERLAY_FIELDS = ("id", "title", "data_json", "version", "on_air", "tournament_id")
+OVERLAY_FIELDS = ("id", "title", "data_json", "version", "on_air", "tournament_id", "layer", "transition_in",
+                  "transition_out", "transition_duration_ms")
 
 
 def overlay_graphic(*, graphic_id, key: str) -> Graphic | None:

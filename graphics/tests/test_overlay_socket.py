@@ -48,7 +48,8 @@ async def test_connecting_sends_the_snapshot_of_the_graphic(graphic):
     assert snapshot["type"] == "snapshot"
     assert snapshot["data"] == {
         "graphic": {"id": graphic.pk, "title": "Lower third", "data_json": CANVAS, "version": 3,
-                    "on_air": True, "tournament_id": None},
+                    "on_air": True, "tournament_id": None, "layer": "main", "transition_in": "none",
+                    "transition_out": "none", "transition_duration_ms": 500},
         "standings": [],
     }
     await socket.disconnect()
