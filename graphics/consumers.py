@@ -10,10 +10,11 @@ from galdash import presence
 from galdash.consumers import FanoutConsumer
 from galdash.fanout import Broadcast
 from galdash.realtime import DASHBOARD_GROUP, graphic_group, publish, tournament_group
-from galdash.ws_auth import query_param
+from galdash.ws_auth import header, query_param
 from graphics.overlay import overlay_snapshot, standings_source, tournament_standings
 
 CLOSE_NOT_FOUND = 4004
+USER_AGENT_MAX = 300
 # After these the overlay's URL no longer shows anything: forward the event, then close.
 ENDING_EVENTS = frozenset({"graphic_archived", "graphic_deleted", "overlay_key_rotated"})
 
@@ -57,7 +58,8 @@ class OverlayConsumer(FanoutConsumer):
         record = {
             "id": self.connection_id, "kind": self.kind, "graphic_id": self.graphic_id,
             "connected_at": timezone.now().isoformat(), "last_ping": None, "version": None,
-            "client": self.client_address(),
+            "client": self.client_address(), "user_agent": header(self.scope, b"user-agent")[:USER_AGENT_MAX],
+            "output": "preview" if query_param(self.scope, "output") == "preview" else "program",
         }
         presence.register(record)
         self.registered = True

@@ -57,12 +57,63 @@ def overlay_snapshot(*, graphic_id, key: str) -> dict | None:
 
 def overlay_clients(graphic_id: int | None = None) -> list[dict]:
     """Connected overlay sockets (of every process when `REDIS_URL` is set), oldest first:
-    `{graphic_id, connected_at, last_ping, version, client}`."""
+    `{graphic_id, connected_at, last_ping, version, client, user_agent, output}` (output: program
+    or preview)."""
     clients = [
         {key: record.get(key) for key in ("graphic_id", "connected_at", "last_ping", "version",
-                                          "client")}
+                                          "client", "user_agent", "output")}
         for record in presence.records()
         if record.get("kind") == "overlay"
         and (graphic_id is None or record.get("graphic_id") == graphic_id)
     ]
     return sorted(clients, key=lambda client: (client["graphic_id"], client["connected_at"]))
+
+
+# Browser sources producers use, then browsers; the first name found in the user agent wins.
+CLIENT_NAMES = (("OBS/", "OBS"), ("vMix", "vMix"), ("CasparCG", "CasparCG"), ("Edg/", "Edge"),
+                ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+SYSTEM_NAMES = (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iOS"),
+                ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+
+
+def client_label(user_agent: str) -> str:
+    """"OBS (Windows)", "Chrome (Linux)", ... from a browser's user agent."""
+    user_agent = user_agent or ""
+    name = next((label for token, label in CLIENT_NAMES if token in user_agent), "Unknown browser")
+    system = next((label for token, label in SYSTEM_NAMES if token in user_agent), None)
+    return f"{name} ({system})" if system else name
+
+
+def relative_time(moment: str | None, now) -> str:
+    """"just now", "3 min ago", "2 h ago", "4 d ago" for an ISO time; "-" for none."""
+    from django.utils.dateparse import parse_datetime
+
+    parsed = parse_datetime(moment) if moment else None
+    if parsed is None:
+        return "-"
+    seconds = max(0, int((now - parsed).total_seconds()))
+    if seconds < 60:
+        return "just now" if seconds < 10 else f"{seconds} s ago"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86400:
+        return f"{seconds // 3600} h ago"
+    return f"{seconds // 86400} d ago"
+
+
+def overlay_client_line(client: dict, *, current_version: int, now) -> str:
+    """A connected overlay as a producer says it: "OBS (Windows) · 10.0.0.5 · connected 3 min ago
+    · showing version 7 (current)"."""
+    address = (client.get("client") or "").rsplit(":", 1)[0] or "unknown address"
+    version = client.get("version")
+    if version is None:
+        showing = "version not reported yet"
+    elif version == current_version:
+        showing = f"showing version {version} (current)"
+    else:
+        showing = f"showing version {version} (stale, current is {current_version})"
+    parts = [client_label(client.get("user_agent") or ""), address,
+             f"connected {relative_time(client.get('connected_at'), now)}", showing]
+    if client.get("output") == "preview":
+        parts.insert(0, "preview output")
+    return " · ".join(parts)

@@ -1,4 +1,6 @@
-"""The overlay page an OBS browser source loads: `/overlay/<id>/?key=<overlay key>`.
+"""The overlay page an OBS browser source loads: `/overlay/<id>/?key=<overlay key>` (program:
+shown while on air), and its preview output `/overlay/<id>/preview/?key=` (always shown, for a
+multiview or a second source).
 
 The page is static HTML + JS; everything it draws comes over the overlay socket.
 """
@@ -29,13 +31,14 @@ CONTENT_SECURITY_POLICY = (
 
 @require_safe
 @never_cache
-def overlay_page(request: HttpRequest, graphic_id: int) -> HttpResponse:
+def overlay_page(request: HttpRequest, graphic_id: int, preview: bool = False) -> HttpResponse:
     key = request.GET.get("key", "")
     graphic = overlay_graphic(graphic_id=graphic_id, key=key)
     if graphic is None:
         return HttpResponseNotFound(NOT_FOUND_PAGE)
-    query = f"?{urlencode({'key': key})}" if key else ""
-    config = {"graphicId": graphic.id, "socketPath": f"/ws/overlay/{graphic.id}/{query}"}
+    params = {**({"key": key} if key else {}), **({"output": "preview"} if preview else {})}
+    query = f"?{urlencode(params)}" if params else ""
+    config = {"graphicId": graphic.id, "socketPath": f"/ws/overlay/{graphic.id}/{query}", "preview": preview}
     response = render(request, "graphics/overlay.html", {"graphic": graphic, "config": config})
     response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     # The URL holds the overlay key: never hand it to image hosts.

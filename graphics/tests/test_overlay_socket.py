@@ -130,6 +130,30 @@ async def test_ping_answers_pong_and_records_the_version_shown(graphic):
     assert await eventually(lambda: overlay_clients(graphic.pk) == [])
 
 
+OBS_ON_WINDOWS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                  "Chrome/103.0.5060.134 Safari/537.36 OBS/30.0.2")
+
+
+async def test_the_overlay_list_knows_the_browser_source_and_its_output(graphic):
+    from channels.testing import WebsocketCommunicator
+
+    from galdash.asgi import application
+
+    program = WebsocketCommunicator(application, overlay_path(graphic),
+                                    headers=[(b"user-agent", OBS_ON_WINDOWS.encode())])
+    preview = WebsocketCommunicator(application, overlay_path(graphic) + "&output=preview")
+    for socket in (program, preview):
+        assert (await socket.connect())[0]
+        await receive(socket)
+
+    clients = await eventually(lambda: overlay_clients(graphic.pk) if len(overlay_clients(graphic.pk)) == 2
+                               else None)
+    assert sorted((c["user_agent"], c["output"]) for c in clients) == [
+        ("", "preview"), (OBS_ON_WINDOWS, "program")]
+    for socket in (program, preview):
+        await socket.disconnect()
+
+
 async def test_unknown_messages_get_an_error_and_keep_the_socket(graphic):
     socket = await open_socket(overlay_path(graphic))
     await receive(socket)
@@ -259,7 +283,7 @@ async def test_the_overlays_route_lists_connected_overlays_per_graphic(graphic, 
 
     assert {overlay["graphic_id"] for overlay in body["overlays"]} == {graphic.pk}
     assert set(body["overlays"][0]) == {"graphic_id", "connected_at", "last_ping", "version",
-                                        "client"}
+                                        "client", "user_agent", "output"}
     assert {overlay["graphic_id"] for overlay in everything["overlays"]} == {graphic.pk, second.pk}
     for socket in sockets:
         await socket.disconnect()
