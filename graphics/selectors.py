@@ -129,6 +129,12 @@ def on_air_by_layer(*, overlay_base: str) -> list[dict]:
     return [{"layer": layer, "graphics": graphics} for layer, graphics in layers.items()]
 
 
+def on_air_on_layer(*, layer: str) -> list[dict]:
+    """`[{id, title}]` of the graphics on air on `layer`."""
+    return list(Graphic.objects.filter(layer=layer, on_air=True, archived=False).order_by("pk")
+                .values("id", "title"))
+
+
 def graphic_get(*, graphic_id) -> Graphic:
     graphic = (Graphic.objects.select_related("canvas_lock").filter(pk=graphic_id).first()
                if str(graphic_id).isdigit() else None)

@@ -1,12 +1,12 @@
 """How the admin says which overlays are connected."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from graphics.overlay import client_label, overlay_client_line
 
-NOW = datetime(2026, 12, 4, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 4, 20, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("user_agent, label", [
