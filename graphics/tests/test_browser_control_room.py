@@ -12,19 +12,15 @@ import pytest_asyncio
 
 from graphics import services as graphic_services
 from graphics.models import Graphic
-from graphics.tests.test_browser import (  # noqa: F401 (fixtures)
-    ARTIFACTS,
-    CANVAS,
-    admin_password,
-    api,
-    box,
-    editor_token,
-    in_db,
-    open_live,
-    overlay_url,
-    season,
-    server,
-)
+from graphics.tests import test_browser as browser_tests
+from graphics.tests.test_browser import ARTIFACTS, CANVAS, box, in_db, open_live, overlay_url
+
+# The overlay page's browser fixtures: one daphne for the module, an editor's API client, a season.
+server = browser_tests.server
+admin_password = browser_tests.admin_password
+editor_token = browser_tests.editor_token
+api = browser_tests.api
+season = browser_tests.season
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.asyncio(loop_scope="module")]
