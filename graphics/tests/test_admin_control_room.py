@@ -6,11 +6,11 @@ import json
 import pytest
 from django.urls import reverse
 
-from galdash import presence
 from graphics import services
 from graphics.models import Graphic
 from graphics.tests.conftest import canvas, list_element, make_graphic, text_element
 from graphics.tests.test_admin import CHANGELIST, change_url, form_data, logged_in
+from realtime import presence
 
 pytestmark = pytest.mark.django_db
 

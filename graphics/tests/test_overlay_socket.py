@@ -5,8 +5,10 @@ import pytest
 from channels.db import database_sync_to_async
 
 from conftest import access_token, client_for, make_user
-from galdash.realtime import DASHBOARD_GROUP, graphic_group, tournament_group
-from galdash.tests.socket_helpers import (  # noqa: F401 (role_groups is a fixture)
+from graphics.models import Graphic
+from realtime.events import DASHBOARD_GROUP, graphic_group, tournament_group
+from realtime.presence import overlay_clients
+from realtime.tests.socket_helpers import (  # noqa: F401 (role_groups is a fixture)
     close_code,
     eventually,
     open_socket,
@@ -14,8 +16,6 @@ from galdash.tests.socket_helpers import (  # noqa: F401 (role_groups is a fixtu
     receive,
     role_groups,
 )
-from graphics.models import Graphic
-from graphics.overlay import overlay_clients
 from tournaments.models import Tournament
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
@@ -390,7 +390,10 @@ async def test_the_graphics_admin_page_shows_its_connected_overlays(graphic):
     assert await database_sync_to_async(admin_page_when)(producer, graphic, "None connected")
 
     socket = await open_socket(overlay_path(graphic))
-    page = await eventually(lambda: admin_page_when(producer, graphic, "showing version"))
+    page = await eventually(lambda: admin_page_when(producer, graphic, "version not reported yet"))
+    assert "connected just now" in page
 
-    assert "connected" in page
+    await receive(socket)
+    await socket.send_json_to({"type": "ping", "version": 3})
+    assert await eventually(lambda: admin_page_when(producer, graphic, "showing version 3 (current)"))
     await socket.disconnect()

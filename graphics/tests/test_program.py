@@ -4,10 +4,10 @@ air, and the name a lock shows."""
 import pytest
 
 from conftest import client_for
-from galdash.realtime import graphic_group
 from graphics import services
 from graphics.models import Graphic
 from graphics.tests.conftest import make_graphic
+from realtime.events import graphic_group
 
 pytestmark = pytest.mark.django_db
 
