@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -18,7 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.permissions import RolePermissions
 from accounts.roles import is_administrator
 from core.admin import SERVICE_ERRORS, ServiceTransactions, error_text
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from graphics import payloads, selectors, services
 from graphics.canvas import canvas_clean
 from graphics.history import revision_changes
@@ -221,7 +221,10 @@ class GraphicAdmin(RolePermissions, ServiceTransactions, SimpleHistoryAdmin):
         the tournament chosen in the form (`?tournament=`), the program state and the overlays."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        graphic = selectors.graphic_get(graphic_id=graphic_id)
+        try:
+            graphic = selectors.graphic_get(graphic_id=graphic_id)
+        except NotFound as error:
+            raise Http404(error.detail) from error
         tournament_id = graphic.tournament_id
         if "tournament" in request.GET:  # the form's choice, saved or not ("" for none)
             chosen = request.GET["tournament"]

@@ -141,3 +141,9 @@ class TestLockHolderAndHistory:
                      "saved via API", "taken on air (layer main)", "on air", "reverted to version 1", "Eddie"):
             assert text in page, text
         assert json.dumps(first.data_json) not in page
+
+
+def test_the_live_state_of_an_unknown_graphic_is_a_404(staff):
+    assert staff.get(reverse("admin:graphics_graphic_live", args=[999])).status_code == 404
+    response = staff.post(reverse("admin:graphics_graphic_take", args=[999]), follow=True)
+    assert "Graphic 999 not found." in response.content.decode()
