@@ -20,7 +20,8 @@ class AuthenticationFailed(DomainError):
 
 
 def token_pair_for(user: User) -> dict:
-    """A fresh refresh/access pair carrying `sub`, `roles` and `read_only`."""
+    """A fresh refresh/access pair carrying `user_id` (the primary key), `roles` and
+    `read_only`."""
     refresh = RefreshToken.for_user(user)
     refresh["roles"] = roles_of(user)
     refresh["read_only"] = not can_write(user)
@@ -96,8 +97,9 @@ def login_with_password(*, username: str, password: str, ip: str | None,
     return token_pair_for(user)
 
 
-def _active_user(username: str) -> User:
-    user = User.objects.filter(username=username, is_active=True).first()
+def _active_user(user_id) -> User:
+    valid = isinstance(user_id, (int, str)) and str(user_id).isdigit()
+    user = User.objects.filter(pk=int(user_id), is_active=True).first() if valid else None
     if user is None:
         raise AuthenticationFailed("The account of this token no longer exists or is inactive.",
                                    code="user_inactive")
@@ -113,7 +115,7 @@ def tokens_refresh(*, refresh_token: str | None, user: User | None) -> dict:
         except TokenError as error:
             raise AuthenticationFailed(f"Refresh token refused: {error}.",
                                        code="token_not_valid") from error
-        owner = _active_user(refresh[settings.SIMPLE_JWT["USER_ID_CLAIM"]])
+        owner = _active_user(refresh.get(settings.SIMPLE_JWT["USER_ID_CLAIM"]))
         refresh.blacklist()
         return token_pair_for(owner)
     if user is not None and user.is_authenticated:

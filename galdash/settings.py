@@ -268,8 +268,9 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "SIGNING_KEY": SECRET_KEY,
-    "USER_ID_FIELD": "username",
-    "USER_ID_CLAIM": "sub",
+    # Tokens name their account by primary key, never by a name that can be changed or reused.
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
     "CHECK_USER_IS_ACTIVE": True,
 }
 
