@@ -54,14 +54,45 @@ class JwtAuthMiddleware:
         return await self.inner(scope, receive, send)
 
 
-def origin_allowed(origin: str) -> bool:
-    """No Origin (the Discord bot, scripts), a CORS origin, or a page of this site."""
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin_key(origin: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an origin, the default port filled in; None when malformed."""
+    try:
+        parts = urlsplit(origin.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme, host = parts.scheme.lower(), (parts.hostname or "")
+    if scheme not in DEFAULT_PORTS or not host:
+        return None
+    return scheme, host, port or DEFAULT_PORTS[scheme]
+
+
+def _own_origin(scope) -> str:
+    """The origin of this site's own pages as the browser saw them (behind a TLS proxy,
+    `X-Forwarded-Proto: https`, as SECURE_PROXY_SSL_HEADER says)."""
+    host = header(scope, b"host")
+    domain, _port = split_domain_port(host)
+    if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
+        return ""
+    secure = scope.get("scheme") == "wss" or header(scope, b"x-forwarded-proto") == "https"
+    return f"{'https' if secure else 'http'}://{host}"
+
+
+def origin_allowed(origin: str, scope=None) -> bool:
+    """No Origin (the Discord bot, scripts), or an origin equal in scheme, host and port to a
+    configured one (CORS_ALLOWED_ORIGINS, CSRF_TRUSTED_ORIGINS) or to this site's own pages."""
     if not origin:
         return True
-    if origin in settings.CORS_ALLOWED_ORIGINS:
-        return True
-    domain, _port = split_domain_port(urlsplit(origin).netloc)
-    return bool(domain) and validate_host(domain, settings.ALLOWED_HOSTS)
+    key = _origin_key(origin)
+    if key is None:
+        return False
+    allowed = [*settings.CORS_ALLOWED_ORIGINS, *settings.CSRF_TRUSTED_ORIGINS]
+    if scope is not None:
+        allowed.append(_own_origin(scope))
+    return any(key == _origin_key(candidate) for candidate in allowed if candidate)
 
 
 class DashboardOriginCheck:
@@ -72,7 +103,7 @@ class DashboardOriginCheck:
         self.inner = inner
 
     async def __call__(self, scope, receive, send):
-        if origin_allowed(header(scope, b"origin")):
+        if origin_allowed(header(scope, b"origin"), scope):
             return await self.inner(scope, receive, send)
         await receive()  # websocket.connect
         await send({"type": "websocket.close"})

@@ -1,11 +1,17 @@
 """Attacks from outside on a real daphne process, each named after what it tries."""
 
+import asyncio
+import json
 import subprocess
 import sys
 
 import httpx
 import pytest
+import websockets
+from channels.db import database_sync_to_async
 from django.conf import settings
+
+from conftest import access_token, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,3 +43,31 @@ def test_cookie_security_has_its_own_switches(env, expected):
              "SECRET_KEY": "x" * 60, "PATH": "/usr/bin:/bin", **env}, timeout=60)
 
     assert result.stdout.strip() == expected, result.stderr
+
+
+async def handshake(url: str, origin: str) -> int | str:
+    """The close code or "open" after the greeting, or the HTTP status of a refused handshake."""
+    try:
+        async with websockets.connect(url, origin=origin, open_timeout=5) as socket:
+            message = json.loads(await asyncio.wait_for(socket.recv(), 5))
+            return "open" if message["type"] == "connection_established" else message["type"]
+    except websockets.InvalidStatus as refused:
+        return refused.response.status_code
+
+
+async def test_a_page_on_another_port_of_an_allowed_host_cannot_open_the_dashboard_socket(
+    daphne_server, role_groups
+):
+    editor = await database_sync_to_async(make_user)("origin-editor", "Editor")
+    token = await database_sync_to_async(access_token)(editor)
+    server = await asyncio.to_thread(daphne_server, "origin")
+    url = f"{server.ws_url}/ws/dashboard/?token={token}"
+
+    attacks = [await handshake(url, origin) for origin in (
+        "http://localhost:6666", "http://127.0.0.1:6666", "https://localhost:3000",
+        "http://localhost", "https://127.0.0.1:8000")]
+    allowed = [await handshake(url, origin) for origin in (
+        "http://localhost:3000", "http://127.0.0.1:8000", f"http://127.0.0.1:{server.port}")]
+
+    assert attacks == [403] * 5
+    assert allowed == ["open"] * 3
