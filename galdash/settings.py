@@ -250,7 +250,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.tokens.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["galdash.api.IsReader"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
