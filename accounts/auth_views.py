@@ -1,5 +1,5 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, throttling
+from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,47 +15,30 @@ from accounts.serializers import (
 )
 
 
-class LoginThrottle(throttling.SimpleRateThrottle):
-    """Login attempts per client IP."""
-
-    scope = "login"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-def _client(request) -> dict:
-    return {
-        "ip": request.META.get("REMOTE_ADDR"),
-        "user_agent": request.headers.get("User-Agent", ""),
-    }
-
-
 class MasterLoginView(APIView):
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [LoginThrottle]
 
     @extend_schema(request=MasterLoginInput, responses=TokenPairOutput, tags=["auth"])
     def post(self, request):
         body = MasterLoginInput(data=request.data)
         body.is_valid(raise_exception=True)
+        # The Django request: django-axes marks a locked-out client on it (429 on the way out).
         return Response(services.login_with_master_password(
-            password=body.validated_data["master_password"], **_client(request)))
+            request=request._request, password=body.validated_data["master_password"]))
 
 
 class PasswordLoginView(APIView):
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [LoginThrottle]
 
     @extend_schema(request=PasswordLoginInput, responses=TokenPairOutput, tags=["auth"])
     def post(self, request):
         body = PasswordLoginInput(data=request.data)
         body.is_valid(raise_exception=True)
         return Response(services.login_with_password(
-            username=body.validated_data["username"],
-            password=body.validated_data["password"], **_client(request)))
+            request=request._request, username=body.validated_data["username"],
+            password=body.validated_data["password"]))
 
 
 class RefreshView(APIView):

@@ -1,7 +1,5 @@
 """Logins, tokens and the audit log of login attempts."""
 
-import hmac
-
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
@@ -9,7 +7,8 @@ from django.db import transaction
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.models import AuthLog, User
+from accounts.logins import record_attempt
+from accounts.models import User
 from accounts.roles import can_write, roles_of
 from galdash.errors import DomainError, Unavailable
 
@@ -36,14 +35,6 @@ def token_pair_for(user: User) -> dict:
     }
 
 
-def auth_log_record(*, user: User | None, username: str, method: str, ip: str | None,
-                    user_agent: str, success: bool) -> AuthLog:
-    return AuthLog.objects.create(
-        user=user, username=username[:150], method=method, ip=ip or None,
-        user_agent=user_agent[:300], success=success,
-    )
-
-
 def dashboard_account() -> User:
     """The shared account behind the master password, with the role from settings."""
     with transaction.atomic():
@@ -59,41 +50,31 @@ def dashboard_account() -> User:
     return user
 
 
-def login_with_master_password(*, password: str, ip: str | None, user_agent: str) -> dict:
+def login_with_master_password(*, request, password: str) -> dict:
     """Log in as the shared dashboard account. 503 when no master password is configured,
-    401 (and a failed AuthLog row) on a wrong one; the comparison is constant-time."""
-    expected = settings.DASHBOARD_MASTER_PASSWORD
-    if not expected:
+    401 on a wrong one (or a deactivated account); failures are counted and logged by
+    `accounts.logins`, a locked-out client gets 429 there."""
+    if not settings.DASHBOARD_MASTER_PASSWORD:
         raise Unavailable(
             "Master-password login is disabled: DASHBOARD_MASTER_PASSWORD is not set.",
             code="master_password_disabled",
         )
-    username = settings.DASHBOARD_ACCOUNT_USERNAME
-    if not hmac.compare_digest(password.encode(), expected.encode()):
-        auth_log_record(user=None, username=username, method="master_password", ip=ip,
-                        user_agent=user_agent, success=False)
+    user = authenticate(request, master_password=password)
+    if user is None:
         raise AuthenticationFailed("Invalid master password.")
-    user = dashboard_account()
-    if not user.is_active:
-        auth_log_record(user=user, username=username, method="master_password", ip=ip,
-                        user_agent=user_agent, success=False)
-        raise AuthenticationFailed("The dashboard account is deactivated.")
-    auth_log_record(user=user, username=username, method="master_password", ip=ip,
-                    user_agent=user_agent, success=True)
+    record_attempt(request=request, user=user, username=user.username, method="master_password",
+                   success=True)
     return token_pair_for(user)
 
 
-def login_with_password(*, username: str, password: str, ip: str | None,
-                        user_agent: str) -> dict:
-    """Log in a personal staff account; 401 and a failed AuthLog row otherwise."""
-    user = authenticate(username=username, password=password)
+def login_with_password(*, request, username: str, password: str) -> dict:
+    """Log in a personal staff account; 401 otherwise (counted and logged by
+    `accounts.logins`)."""
+    user = authenticate(request, username=username, password=password)
     if user is None:
-        known = User.objects.filter(username=username).first()
-        auth_log_record(user=known, username=username, method="password", ip=ip,
-                        user_agent=user_agent, success=False)
         raise AuthenticationFailed("Invalid username or password.")
-    auth_log_record(user=user, username=username, method="password", ip=ip,
-                    user_agent=user_agent, success=True)
+    record_attempt(request=request, user=user, username=username, method="password",
+                   success=True)
     return token_pair_for(user)
 
 

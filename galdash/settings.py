@@ -105,7 +105,12 @@ LOCK_TTL_SECONDS = env_int("LOCK_TTL_SECONDS", 300)
 WS_IDLE_TIMEOUT_SECONDS = env_int("WS_IDLE_TIMEOUT_SECONDS", 45)
 WS_QUEUE_SIZE = env_int("WS_QUEUE_SIZE", 50)
 OVERLAY_REQUIRE_KEY = env_bool("OVERLAY_REQUIRE_KEY", True)
-LOGIN_THROTTLE_RATE = env_str("LOGIN_THROTTLE_RATE", "5/minute")
+# Failed logins per account and per client address before a cool-off (django-axes).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_COOLOFF_SECONDS = env_int("LOGIN_COOLOFF_SECONDS", 300)
+# Reverse proxies in front of daphne that append to X-Forwarded-For; 0: the socket's peer is
+# the client and X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "").rstrip("/")
 
 # A graphic's canvas may be up to 5 MB; the request around it a little more.
@@ -129,6 +134,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "channels",
+    "axes",
     "accounts",
     "config",
     "tournaments",
@@ -136,6 +142,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "galdash.middleware.ClientAddressMiddleware",
     "galdash.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -148,7 +155,24 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a login refused for too many failures into a 429.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out client
+    "django.contrib.auth.backends.ModelBackend",
+    "accounts.logins.MasterPasswordBackend",
+]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_COOLOFF_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # each counted on its own
+AXES_RESET_ON_SUCCESS = False  # a success neither counts nor wipes others' failures
+AXES_USERNAME_CALLABLE = "accounts.logins.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "galdash.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.logins.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # accounts.AuthLog records every attempt
+AXES_VERBOSE = False
 
 # Paths answer with and without a trailing slash (ApiGuardMiddleware); never redirect a POST.
 APPEND_SLASH = False
@@ -259,7 +283,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "galdash.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "DEFAULT_THROTTLE_RATES": {"login": LOGIN_THROTTLE_RATE},
+    "NUM_PROXIES": 0,  # the client address is REMOTE_ADDR (galdash.middleware)
 }
 
 SIMPLE_JWT = {
@@ -296,5 +320,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
 }

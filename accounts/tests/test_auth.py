@@ -80,21 +80,38 @@ def test_login_missing_fields_names_them(api_client):
     assert "password" in body["detail"]
 
 
-def test_login_is_throttled_per_ip_with_retry_after(api_client, editor):
-    for _ in range(5):
-        api_client.post("/auth/token", {"username": "eddie-editor", "password": "bad"},
-                        format="json")
+def test_failed_logins_lock_the_account_and_the_address_with_retry_after(api_client, editor,
+                                                                         viewer):
+    answers = [api_client.post("/auth/token", {"username": "eddie-editor", "password": "bad"},
+                               format="json").status_code for _ in range(5)]
 
-    response = api_client.post("/auth/token", {"username": "eddie-editor",
-                                               "password": "editor-pass-123"}, format="json")
+    right_password = api_client.post("/auth/token", {"username": "eddie-editor",
+                                                     "password": "editor-pass-123"}, format="json")
+    same_account_elsewhere = api_client.post(
+        "/auth/token", {"username": "eddie-editor", "password": "editor-pass-123"},
+        format="json", REMOTE_ADDR="10.1.2.3")
+    other_account_same_address = api_client.post(
+        "/auth/token", {"username": "vera-viewer", "password": "viewer-pass-123"}, format="json")
+    other_account_elsewhere = api_client.post(
+        "/auth/token", {"username": "vera-viewer", "password": "viewer-pass-123"},
+        format="json", REMOTE_ADDR="10.1.2.3")
 
-    assert response.status_code == 429
-    assert int(response["Retry-After"]) > 0
-    assert response.json()["code"] == "throttled"
-    other_ip = api_client.post("/auth/token", {"username": "eddie-editor",
-                                                "password": "editor-pass-123"}, format="json",
-                               REMOTE_ADDR="10.1.2.3")
-    assert other_ip.status_code == 200
+    assert answers == [401] * 4 + [429]
+    assert right_password.status_code == 429
+    assert int(right_password["Retry-After"]) == settings.LOGIN_COOLOFF_SECONDS
+    assert right_password.json()["code"] == "throttled"
+    assert same_account_elsewhere.status_code == 429
+    assert other_account_same_address.status_code == 429
+    assert other_account_elsewhere.status_code == 200
+
+
+def test_successful_logins_never_count(api_client, editor):
+    answers = [api_client.post("/auth/token", {"username": "eddie-editor",
+                                               "password": "editor-pass-123"},
+                               format="json").status_code for _ in range(12)]
+
+    assert answers == [200] * 12
+    assert AuthLog.objects.filter(success=True).count() == 12
 
 
 def test_expired_token_is_refused(api_client, editor):

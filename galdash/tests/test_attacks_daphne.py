@@ -11,6 +11,7 @@ import websockets
 from channels.db import database_sync_to_async
 from django.conf import settings
 
+from accounts.models import AuthLog
 from conftest import access_token, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -71,3 +72,111 @@ async def test_a_page_on_another_port_of_an_allowed_host_cannot_open_the_dashboa
 
     assert attacks == [403] * 5
     assert allowed == ["open"] * 3
+
+
+def procfile_daphne_options() -> tuple[str, ...]:
+    """daphne's options in the Procfile's web process, without the address and port."""
+    line = next(line for line in (settings.BASE_DIR / "Procfile").read_text().splitlines()
+                if line.startswith("web:"))
+    words = line.split()
+    options = words[words.index("daphne") + 1:words.index("galdash.asgi:application")]
+    kept, skip = [], False
+    for word in options:
+        if skip:
+            skip = False
+        elif word in ("-b", "-p"):
+            skip = True
+        else:
+            kept.append(word)
+    return tuple(kept)
+
+
+def token_login(server, username: str, password: str, forwarded_for: str | None = None):
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    return httpx.post(f"{server.url}/auth/token", json={"username": username,
+                                                        "password": password},
+                      headers=headers, timeout=10)
+
+
+def test_a_new_x_forwarded_for_per_attempt_does_not_escape_the_login_limit(daphne_server):
+    server = daphne_server("xff-rotation", LOGIN_FAILURE_LIMIT=5)
+
+    answers = [token_login(server, f"guess-{n}", "wrong", f"198.51.100.{n}").status_code
+               for n in range(8)]
+
+    assert answers == [401] * 4 + [429] * 4
+    assert set(AuthLog.objects.values_list("ip", flat=True)) == {"127.0.0.1"}
+
+
+def test_the_shipped_server_does_not_record_a_spoofed_x_forwarded_for(daphne_server):
+    server = daphne_server("procfile", args=procfile_daphne_options())
+
+    answer = token_login(server, "nobody", "wrong", "203.0.113.9")
+
+    assert answer.status_code == 401
+    assert list(AuthLog.objects.values_list("ip", flat=True)) == ["127.0.0.1"]
+
+
+def test_behind_a_trusted_proxy_a_client_cannot_pick_its_address(daphne_server):
+    """One proxy appends the address it saw; whatever the client put left of it is ignored,
+    so each client is limited on its own address and AuthLog records it."""
+    server = daphne_server("one-proxy", TRUSTED_PROXY_COUNT=1, LOGIN_FAILURE_LIMIT=5,
+                           DASHBOARD_MASTER_PASSWORD="proxy-master")
+
+    attacker = [token_login(server, f"guess-{n}", "wrong",
+                            f"10.9.9.{n}, 198.51.100.66").status_code for n in range(6)]
+    bystander = httpx.post(f"{server.url}/auth/login", json={"master_password": "proxy-master"},
+                           headers={"X-Forwarded-For": "198.51.100.77"}, timeout=10)
+
+    assert attacker == [401] * 4 + [429] * 2
+    assert bystander.status_code == 200
+    assert set(AuthLog.objects.values_list("ip", flat=True)) == {"198.51.100.66",
+                                                                 "198.51.100.77"}
+
+
+def test_one_account_attacked_from_many_addresses_is_locked_with_a_cool_off(daphne_server,
+                                                                            editor):
+    server = daphne_server("per-account", TRUSTED_PROXY_COUNT=1, LOGIN_FAILURE_LIMIT=5,
+                           LOGIN_COOLOFF_SECONDS=120)
+
+    attempts = [token_login(server, editor.username, f"guess-{n}", f"198.51.100.{n}")
+                for n in range(6)]
+    owner = token_login(server, editor.username, "editor-pass-123", "192.0.2.1")
+
+    assert [a.status_code for a in attempts] == [401] * 4 + [429] * 2
+    assert owner.status_code == 429
+    assert owner.headers["Retry-After"] == "120"
+    assert owner.json() == {"detail": "Too many failed logins; try again in 120 seconds.",
+                            "code": "throttled"}
+
+
+def test_a_venue_of_producers_behind_one_address_is_never_refused_for_logging_in(daphne_server):
+    server = daphne_server("venue", DASHBOARD_MASTER_PASSWORD="venue-master",
+                           LOGIN_FAILURE_LIMIT=5)
+
+    answers = [httpx.post(f"{server.url}/auth/login", json={"master_password": "venue-master"},
+                          timeout=10).status_code for _ in range(12)]
+
+    assert answers == [200] * 12
+    assert AuthLog.objects.filter(method="master_password", success=True).count() == 12
+
+
+def test_admin_login_brute_force_is_limited_and_every_attempt_logged(daphne_server, admin_user):
+    server = daphne_server("admin-login", LOGIN_FAILURE_LIMIT=3, CSRF_COOKIE_SECURE="false",
+                           SESSION_COOKIE_SECURE="false")
+    client = httpx.Client(base_url=server.url, timeout=10)
+    client.get("/admin/login/")
+
+    def attempt(password: str) -> httpx.Response:
+        return client.post("/admin/login/?next=/admin/", data={
+            "username": admin_user.username, "password": password,
+            "csrfmiddlewaretoken": client.cookies["csrftoken"]})
+
+    wrong = [attempt(f"guess-{n}") for n in range(4)]
+    right = attempt("admin-pass-123")
+
+    assert [r.status_code for r in wrong] == [200, 200, 429, 429]  # 200: the form again
+    assert right.status_code == 429
+    assert int(right.headers["Retry-After"]) > 0
+    logged = list(AuthLog.objects.filter(method="admin").values_list("success", flat=True))
+    assert logged == [False] * 5
