@@ -18,6 +18,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.html import escape
 
 from accounts.models import AuthLog, User
+from core.api import error_body
+from core.middleware import is_api_path
 
 
 class MasterPasswordBackend:
@@ -57,9 +59,6 @@ def cool_off_seconds(request=None) -> int:
 def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
     """429 with Retry-After (AXES_LOCKOUT_CALLABLE): the API's error envelope under /api/ and
     /auth/, a short page for the admin."""
-    from galdash.api import error_body
-    from galdash.middleware import is_api_path
-
     seconds = cool_off_seconds(request)
     detail = f"Too many failed logins; try again in {seconds} seconds."
     if is_api_path(request.path_info):

@@ -10,7 +10,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.logins import record_attempt
 from accounts.models import User
 from accounts.roles import can_write, roles_of
-from galdash.errors import DomainError, Unavailable
+from core.errors import DomainError, Unavailable
 
 
 class AuthenticationFailed(DomainError):

@@ -7,9 +7,10 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import ReadAnyWriteEditor
 from accounts.tokens import OptionalTokenAuthentication
-from galdash.api import ReadAnyWriteEditor, paginate
-from galdash.errors import NotFound
+from core.api import paginate
+from core.errors import NotFound
 from tournaments import selectors, services
 from tournaments.serializers import (
     LobbyOutput,
