@@ -3,13 +3,16 @@
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.logins import record_attempt
 from accounts.models import User
 from accounts.roles import can_write, roles_of
+from accounts.tokens import ISSUED_AT_CLAIM, revoked
 from core.errors import DomainError, Unavailable
 
 
@@ -22,6 +25,7 @@ def token_pair_for(user: User) -> dict:
     """A fresh refresh/access pair carrying `user_id` (the primary key), `roles` and
     `read_only`."""
     refresh = RefreshToken.for_user(user)
+    refresh[ISSUED_AT_CLAIM] = refresh.current_time.timestamp()
     refresh["roles"] = roles_of(user)
     refresh["read_only"] = not can_write(user)
     access = refresh.access_token
@@ -88,8 +92,10 @@ def _active_user(user_id) -> User:
 
 
 def tokens_refresh(*, refresh_token: str | None, user: User | None) -> dict:
-    """New token pair from a refresh token (rotated: the old one is blacklisted) or, as the
-    existing dashboard does, from a still-valid access token (`user`)."""
+    """New token pair from a refresh token or, as the existing dashboard does, from a
+    still-valid access token (`user`). A refresh token is rotated exactly once: its blacklist
+    row is unique, so of parallel replays one wins and the others get 401. Tokens issued
+    before the account's last logout with a bearer token are refused."""
     if refresh_token:
         try:
             refresh = RefreshToken(refresh_token)
@@ -97,19 +103,39 @@ def tokens_refresh(*, refresh_token: str | None, user: User | None) -> dict:
             raise AuthenticationFailed(f"Refresh token refused: {error}.",
                                        code="token_not_valid") from error
         owner = _active_user(refresh.get(settings.SIMPLE_JWT["USER_ID_CLAIM"]))
-        refresh.blacklist()
-        return token_pair_for(owner)
+        if revoked(refresh, owner):
+            raise AuthenticationFailed("This token was issued before the account logged out.",
+                                       code="token_revoked")
+        with transaction.atomic(durable=True):
+            outstanding = OutstandingToken.objects.filter(jti=refresh["jti"]).first()
+            try:
+                with transaction.atomic():
+                    BlacklistedToken.objects.create(token=outstanding)
+            except IntegrityError as error:  # another request rotated it first (or no row)
+                raise AuthenticationFailed("Refresh token refused: it was already used.",
+                                           code="token_not_valid") from error
+            return token_pair_for(owner)
     if user is not None and user.is_authenticated:
         return token_pair_for(user)
     raise AuthenticationFailed("Send a refresh_token or a valid bearer access token.",
                                code="not_authenticated")
 
 
-def logout(*, refresh_token: str | None) -> None:
-    """Blacklist the refresh token when one is sent; an empty logout succeeds."""
-    if not refresh_token:
+def logout(*, refresh_token: str | None, user: User | None = None) -> None:
+    """Blacklist the refresh token when one is sent; an empty logout succeeds. With a valid
+    bearer token (`user`), every token of that account issued until now is refused from here
+    on (REST, refresh, sockets) and its outstanding refresh tokens are blacklisted."""
+    if refresh_token:
+        try:
+            RefreshToken(refresh_token).blacklist()
+        except TokenError:
+            pass  # already invalid or blacklisted: the session is over either way
+    if user is None or not user.is_authenticated:
         return
-    try:
-        RefreshToken(refresh_token).blacklist()
-    except TokenError:
-        pass  # already invalid or blacklisted: the session is over either way
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        User.objects.filter(pk=user.pk).update(tokens_valid_after=now)
+        live = OutstandingToken.objects.filter(user_id=user.pk, expires_at__gt=now,
+                                               blacklistedtoken__isnull=True)
+        BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in live],
+                                             ignore_conflicts=True)

@@ -1,5 +1,6 @@
 """Socket authentication: the dashboard socket's JWT and its origin check."""
 
+from functools import partial
 from urllib.parse import parse_qs, urlsplit
 
 from channels.db import database_sync_to_async
@@ -7,9 +8,9 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http.request import split_domain_port, validate_host
 from rest_framework.exceptions import APIException
-from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from accounts.roles import roles_of
+from accounts.tokens import TokenAuthentication
 
 
 def query_param(scope, name: str) -> str:
@@ -24,23 +25,42 @@ def header(scope, name: bytes) -> str:
     return ""
 
 
+def _reason(error: APIException) -> str:
+    return str(error.detail if isinstance(error.detail, str) else "Invalid token.")
+
+
 @database_sync_to_async
 def user_for_token(raw_token: str):
-    """The active user an access token names, with roles loaded; `(None, reason)` otherwise."""
+    """`(user, token, "")` for a valid access token naming an active user (roles loaded);
+    `(None, None, reason)` otherwise."""
     if not raw_token:
-        return None, "No token."
-    authentication = JWTAuthentication()
+        return None, None, "No token."
+    authentication = TokenAuthentication()
     try:
-        user = authentication.get_user(authentication.get_validated_token(raw_token.encode()))
+        token = authentication.get_validated_token(raw_token.encode())
+        user = authentication.get_user(token)
     except APIException as error:
-        return None, str(error.detail if isinstance(error.detail, str) else "Invalid token.")
+        return None, None, _reason(error)
     roles_of(user)
-    return user, ""
+    return user, token, ""
+
+
+@database_sync_to_async
+def session_end_reason(token) -> str:
+    """Why a socket opened with `token` may no longer stream ("" while it may): the account
+    was deactivated, deleted or logged out since."""
+    try:
+        TokenAuthentication().get_user(token)
+    except APIException as error:
+        return _reason(error)
+    return ""
 
 
 class JwtAuthMiddleware:
     """Puts the user of the access token (path `<token>` or `?token=`) in `scope["user"]`,
-    or AnonymousUser and the reason in `scope["auth_error"]`."""
+    or AnonymousUser and the reason in `scope["auth_error"]`; for a valid token also
+    `token_expires_at` (epoch seconds) and `session_end_reason`, an async check the socket
+    repeats while open."""
 
     def __init__(self, inner):
         self.inner = inner
@@ -49,8 +69,11 @@ class JwtAuthMiddleware:
         raw_token = scope.get("url_route", {}).get("kwargs", {}).get("token") or query_param(
             scope, "token"
         )
-        user, reason = await user_for_token(raw_token)
+        user, token, reason = await user_for_token(raw_token)
         scope = dict(scope, user=user or AnonymousUser(), auth_error=reason)
+        if token is not None:
+            scope.update(token_expires_at=float(token["exp"]),
+                         session_end_reason=partial(session_end_reason, token))
         return await self.inner(scope, receive, send)
 
 

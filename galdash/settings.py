@@ -107,6 +107,8 @@ RIOT_CACHE_TTL_SECONDS = env_int("RIOT_CACHE_TTL_SECONDS", 3600)
 LOCK_TTL_SECONDS = env_int("LOCK_TTL_SECONDS", 300)
 WS_IDLE_TIMEOUT_SECONDS = env_int("WS_IDLE_TIMEOUT_SECONDS", 45)
 WS_QUEUE_SIZE = env_int("WS_QUEUE_SIZE", 50)
+# How often an open dashboard socket re-checks that its account may still stream.
+WS_AUTH_CHECK_SECONDS = env_int("WS_AUTH_CHECK_SECONDS", 5)
 OVERLAY_REQUIRE_KEY = env_bool("OVERLAY_REQUIRE_KEY", True)
 # Failed logins per account and per client address before a cool-off (django-axes).
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)

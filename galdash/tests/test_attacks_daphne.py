@@ -4,6 +4,7 @@ import asyncio
 import json
 import subprocess
 import sys
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -11,7 +12,7 @@ import websockets
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from accounts.models import AuthLog
+from accounts.models import AuthLog, User
 from conftest import access_token, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -180,3 +181,74 @@ def test_admin_login_brute_force_is_limited_and_every_attempt_logged(daphne_serv
     assert int(right.headers["Retry-After"]) > 0
     logged = list(AuthLog.objects.filter(method="admin").values_list("success", flat=True))
     assert logged == [False] * 5
+
+
+async def greeted_socket(url: str):
+    socket = await websockets.connect(url, open_timeout=5)
+    assert json.loads(await asyncio.wait_for(socket.recv(), 5))["type"] == "connection_established"
+    return socket
+
+
+async def close_code_within(socket, seconds: float) -> int | None:
+    """The close code the server sends within `seconds`, skipping messages; None if open."""
+    try:
+        while True:
+            await asyncio.wait_for(socket.recv(), seconds)
+    except websockets.ConnectionClosed as closed:
+        return closed.rcvd.code if closed.rcvd else None
+    except TimeoutError:
+        return None
+
+
+async def still_answers(socket) -> bool:
+    await socket.send(json.dumps({"type": "ping"}))
+    while True:
+        message = json.loads(await asyncio.wait_for(socket.recv(), 5))
+        if message["type"] == "pong":
+            return True
+
+
+@pytest.mark.parametrize("fate", ["deactivated", "deleted", "logged out"])
+async def test_an_open_dashboard_socket_stops_streaming_when_its_user_loses_the_right(
+    daphne_server, role_groups, fate
+):
+    victim = await database_sync_to_async(make_user)("leaving-editor", "Editor")
+    bystander = await database_sync_to_async(make_user)("staying-editor", "Editor")
+    token = await database_sync_to_async(access_token)(victim)
+    other_token = await database_sync_to_async(access_token)(bystander)
+    server = await asyncio.to_thread(daphne_server, "session-end", WS_AUTH_CHECK_SECONDS=1)
+    socket = await greeted_socket(f"{server.ws_url}/ws/dashboard/?token={token}")
+    other = await greeted_socket(f"{server.ws_url}/ws/dashboard/?token={other_token}")
+    assert await close_code_within(socket, 1.5) is None  # open while the account is fine
+
+    if fate == "deactivated":
+        await database_sync_to_async(User.objects.filter(pk=victim.pk).update)(is_active=False)
+    elif fate == "deleted":
+        await database_sync_to_async(victim.delete)()
+    else:
+        async with httpx.AsyncClient() as client:
+            logout = await client.post(f"{server.url}/auth/logout",
+                                       headers={"Authorization": f"Bearer {token}"})
+        assert logout.status_code == 200
+
+    assert await close_code_within(socket, 5) == 4001
+    assert await still_answers(other)
+    await other.close()
+
+
+async def test_an_open_dashboard_socket_is_closed_when_its_token_expires(daphne_server,
+                                                                        role_groups):
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    user = await database_sync_to_async(make_user)("short-lived", "Viewer")
+    server = await asyncio.to_thread(daphne_server, "token-expiry", WS_AUTH_CHECK_SECONDS=30)
+    short = await database_sync_to_async(AccessToken.for_user)(user)
+    short.set_exp(lifetime=timedelta(seconds=4))
+    socket = await greeted_socket(f"{server.ws_url}/ws/dashboard/?token={short}")
+    other = await greeted_socket(
+        f"{server.ws_url}/ws/dashboard/?token={await database_sync_to_async(access_token)(user)}")
+
+    assert await close_code_within(socket, 1) is None
+    assert await close_code_within(socket, 8) == 4001
+    assert await still_answers(other)
+    await other.close()
