@@ -17,7 +17,7 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0002_roles")]
+    dependencies = [("accounts", "0003_user_tokens_valid_after")]
 
     operations = [
         migrations.CreateModel(

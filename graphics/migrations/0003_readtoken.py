@@ -17,7 +17,7 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("graphics", "0001_initial")]
+    dependencies = [("graphics", "0002_layers_and_transitions")]
 
     operations = [
         migrations.CreateModel(
