@@ -51,7 +51,6 @@ from bench.harness import Daphne, rss_kb  # noqa: E402
 BENCH_PREFIX = "bench-http-"
 GRAPHICS = 200
 REQUEST_TIMEOUT = 15  # seconds; a request taking longer counts as an error
-MEASUREMENT_DEADLINE = 120  # seconds; a measurement stops there, with fewer requests than asked
 
 
 # Client ------------------------------------------------------------------------------------
@@ -130,7 +129,7 @@ def percentile(ordered: list[float], share: float) -> float:
 
 
 async def measure(base: str, token: str, concurrency: int, total: int, operation,
-                  server_pid: int | None = None) -> dict:
+                  server_pid: int | None = None, deadline: float = 120) -> dict:
     """`total` requests over `concurrency` connections; `operation(connection, worker, n)`
     makes one or more requests and answers [(seconds, ok)] for each."""
     url = urlsplit(base)
@@ -144,7 +143,7 @@ async def measure(base: str, token: str, concurrency: int, total: int, operation
     async def work(worker: int) -> None:
         nonlocal errors
         done, share = 0, total // concurrency + (worker < total % concurrency)
-        while done < share and time.perf_counter() - started < MEASUREMENT_DEADLINE:
+        while done < share and time.perf_counter() - started < deadline:
             for seconds, ok in await operation(connections[worker], worker, done + 1):
                 latencies.append(seconds)
                 errors += not ok
@@ -328,6 +327,8 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,8,32")
     parser.add_argument("--workloads", default="one,list,lock")
     parser.add_argument("--graphics", type=int, default=GRAPHICS)
+    parser.add_argument("--deadline", type=float, default=120,
+                        help="seconds a measurement may take; it stops there with fewer requests")
     parser.add_argument("--profile", action="store_true", help="py-spy the server while measuring")
     parser.add_argument("--url", help="measure a server already running there")
     parser.add_argument("--token")
@@ -366,7 +367,8 @@ def main() -> None:
         for name in chosen:
             for concurrency in levels:
                 results[f"{name}_c{concurrency}"] = asyncio.run(
-                    measure(base, token, concurrency, args.requests, operations[name], server_pid))
+                    measure(base, token, concurrency, args.requests, operations[name], server_pid,
+                            args.deadline))
         if daphne is not None:
             results["daphne_rss_mb"] = round(rss_kb(daphne.process.pid) / 1024, 1)
     finally:
