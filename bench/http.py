@@ -135,8 +135,8 @@ async def measure(base: str, token: str, concurrency: int, total: int, operation
     url = urlsplit(base)
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     connections = [Connection(url.hostname, url.port, headers) for _ in range(concurrency)]
-    for worker, connection in enumerate(connections):  # open and warm up each connection
-        await operation(connection, worker, 0)
+    # Open and warm up every connection (at once: a server that stalls costs one timeout).
+    await asyncio.gather(*(operation(connection, worker, 0) for worker, connection in enumerate(connections)))
     latencies: list[float] = []
     errors = 0
 
