@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests."""
 
+import json
 import os
 import socket
 import subprocess
@@ -17,6 +18,8 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.roles import ADMINISTRATOR, EDITOR, VIEWER
 from accounts.services import token_pair_for
+from realtime import events as realtime_events
+from realtime.events import DASHBOARD_GROUP
 
 ROOT = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -48,6 +51,23 @@ def make_user(username: str, role: str | None = None, **fields) -> User:
         # get_or_create: transactional tests flush the groups the data migration made.
         user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
+
+
+def make_member(name: str, **fields) -> User:
+    """A league member (no role, no password) with a Discord id and a Riot ID."""
+    fields.setdefault("discord_id", f"d-{name}")
+    fields.setdefault("riot_id", f"{name}#GAL")
+    fields.setdefault("display_name", name.title())
+    return make_user(name, **fields)
+
+
+def make_members(count: int, *, prefix: str = "") -> list[User]:
+    """`count` league members in one query: `<prefix>p001`, `<prefix>Player 001`, ..."""
+    return User.objects.bulk_create(
+        User(username=f"{prefix}p{i:03d}", display_name=f"{prefix}Player {i:03d}",
+             discord_id=f"{prefix}{9000 + i}", riot_id=f"{prefix}Player{i}#GAL")
+        for i in range(1, count + 1)
+    )
 
 
 def access_token(user: User) -> str:
@@ -96,6 +116,57 @@ def editor_api(editor):
 @pytest.fixture
 def viewer_api(viewer):
     return client_for(viewer)
+
+
+@pytest.fixture
+def staff(admin_user):
+    """A browser session of the administrator in the Django admin."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin_user)
+    return client
+
+
+class Events:
+    """What `realtime.events.send` handed to the channel layer during the test: every event
+    that was committed (run the writes inside `django_capture_on_commit_callbacks(execute=True)`
+    in a non-transactional test), in order, with the groups it went to."""
+
+    def __init__(self):
+        self.sent: list[tuple[tuple[str, ...], dict]] = []
+
+    def record(self, groups: tuple[str, ...], text: str) -> None:
+        self.sent.append((tuple(groups), json.loads(text)))
+
+    def received(self, group: str = DASHBOARD_GROUP) -> list[dict]:
+        """The `{type, data, timestamp}` messages sent to `group`."""
+        return [message for groups, message in self.sent if group in groups]
+
+    def types(self, group: str = DASHBOARD_GROUP) -> list[str]:
+        return [message["type"] for message in self.received(group)]
+
+    def of_type(self, event_type: str, group: str = DASHBOARD_GROUP) -> list[dict]:
+        """The `data` of each `event_type` message sent to `group`."""
+        return [message["data"] for message in self.received(group) if message["type"] == event_type]
+
+    def clear(self) -> None:
+        self.sent.clear()
+
+
+@pytest.fixture
+def events(monkeypatch):
+    """Captures events at the one point they all pass (`realtime.events.send`), then lets them
+    go on to the channel layer as usual."""
+    recorder = Events()
+    send = realtime_events.send
+
+    def recording_send(groups, event_type, text):
+        recorder.record(groups, text)
+        send(groups, event_type, text)
+
+    monkeypatch.setattr(realtime_events, "send", recording_send)
+    return recorder
 
 
 def free_port() -> int:
