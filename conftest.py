@@ -2,13 +2,8 @@
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -18,6 +13,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.roles import ADMINISTRATOR, EDITOR, VIEWER
 from accounts.services import token_pair_for
+from bench.harness import Daphne
 from realtime import events as realtime_events
 from realtime.events import DASHBOARD_GROUP
 
@@ -169,12 +165,6 @@ def events(monkeypatch):
     return recorder
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def current_database_url() -> str:
     """The URL of the database the tests run on, for server processes they start."""
     conf = connection.settings_dict
@@ -184,64 +174,15 @@ def current_database_url() -> str:
     return f"postgres://{auth}@{conf['HOST'] or '127.0.0.1'}:{conf['PORT'] or 5432}/{conf['NAME']}"
 
 
-class DaphneProcess:
-    """A real daphne server in its own process, on its own port."""
-
-    def __init__(self, env: dict[str, str], name: str):
-        self.port = free_port()
-        self.env = env
-        self.name = name
-        self.process: subprocess.Popen | None = None
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.log_path = ARTIFACTS / f"daphne-{name}-{self.port}.log"
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
-
-    def start(self, wait_healthy: bool = True) -> "DaphneProcess":
-        log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-             "--websocket_timeout", "-1", "galdash.asgi:application"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"daphne exited; see {self.log_path}")
-            try:
-                response = httpx.get(f"{self.url}/health", timeout=2)
-                if response.status_code == 200 or not wait_healthy:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"daphne did not answer /health within 30 s; see {self.log_path}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
 @pytest.fixture
 def daphne_server(transactional_db):
     """Start daphne processes against the test database: `daphne_server(**env)`."""
-    started: list[DaphneProcess] = []
+    started: list[Daphne] = []
 
-    def start(name: str = "server", wait_healthy: bool = True, **extra_env) -> DaphneProcess:
+    def start(name: str = "server", wait_healthy: bool = True, **extra_env) -> Daphne:
         env = {**os.environ, "DATABASE_URL": current_database_url(), "DEBUG": "false",
                **{key: str(value) for key, value in extra_env.items()}}
-        server = DaphneProcess(env, name)
+        server = Daphne(env, ARTIFACTS, name, start=False, verbosity=1)
         started.append(server)
         return server.start(wait_healthy=wait_healthy)
 

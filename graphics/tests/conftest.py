@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from conftest import DaphneProcess, current_database_url
+from conftest import ARTIFACTS, Daphne, current_database_url
 from graphics import services
 
 
@@ -57,7 +57,7 @@ def page_server(django_db_setup):
     """One daphne process serving the test database to a whole module (the `daphne_server`
     fixture starts one per test, which a test that restarts its server needs)."""
     env = {**os.environ, "DATABASE_URL": current_database_url(), "DEBUG": "false"}
-    server = DaphneProcess(env, "overlay-page").start()
+    server = Daphne(env, ARTIFACTS, "overlay-page", verbosity=1)
     yield server
     server.stop()
 
