@@ -31,6 +31,27 @@ def _fast_password_hashing():
 
 
 @pytest.fixture(autouse=True)
+def _answers_match_the_openapi_schema(monkeypatch):
+    """Every answer the test client gets from a route of the OpenAPI schema must match the
+    schema of its status (core/tests/openapi_answers.py); a test whose answer breaks it fails."""
+    from django.test.client import Client
+
+    from core.tests import openapi_answers
+
+    request = Client.request
+
+    def checked_request(self, **environ):
+        response = request(self, **environ)
+        if not getattr(response, "streaming", False):
+            openapi_answers.check(environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", ""),
+                                  response.status_code, response.content,
+                                  response.get("Content-Type", ""))
+        return response
+
+    monkeypatch.setattr(Client, "request", checked_request)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
     yield
