@@ -197,13 +197,15 @@ def current_database_url() -> str:
 
 @pytest.fixture
 def daphne_server(transactional_db):
-    """Start daphne processes against the test database: `daphne_server(**env)`."""
+    """Start daphne processes against the test database: `daphne_server(**env)`; `args`
+    replaces daphne's options (default `--websocket_timeout -1`)."""
     started: list[Daphne] = []
 
-    def start(name: str = "server", wait_healthy: bool = True, **extra_env) -> Daphne:
+    def start(name: str = "server", wait_healthy: bool = True, args: tuple[str, ...] = (),
+              **extra_env) -> Daphne:
         env = {**os.environ, "DATABASE_URL": current_database_url(), "DEBUG": "false",
                **{key: str(value) for key, value in extra_env.items()}}
-        server = Daphne(env, ARTIFACTS, name, start=False, verbosity=1)
+        server = Daphne(env, ARTIFACTS, name, start=False, verbosity=1, backlog=None, args=args)
         started.append(server)
         return server.start(wait_healthy=wait_healthy)
 

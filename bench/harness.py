@@ -31,13 +31,17 @@ class Daphne:
     `start()` again after `stop()` serves on the same port."""
 
     def __init__(self, env: dict, log_dir: Path, name: str, *, start: bool = True,
-                 wait_healthy: bool = True, verbosity: int = 0):
+                 wait_healthy: bool = True, verbosity: int = 0, backlog: int | None = 4096,
+                 args: tuple[str, ...] = ()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
         self.env = env
         self.name = name
         self.verbosity = verbosity
+        # The benchmarks open thousands of sockets at once; the tests keep Twisted's default (50).
+        self.backlog = backlog
+        self.args = args or ("--websocket_timeout", "-1")  # daphne's options, as the Procfile's
         self.log_path = Path(log_dir) / f"daphne-{name}-{self.port}.log"
         self.process: subprocess.Popen | None = None
         if start:
@@ -48,8 +52,9 @@ class Daphne:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-v", str(self.verbosity), "--websocket_timeout", "-1",
-             "-e", f"tcp:port={self.port}:interface=127.0.0.1:backlog=4096",
+            [sys.executable, "-m", "daphne", "-v", str(self.verbosity), *self.args,
+             "-e", f"tcp:port={self.port}:interface=127.0.0.1" + (
+                 f":backlog={self.backlog}" if self.backlog else ""),
              "galdash.asgi:application"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )

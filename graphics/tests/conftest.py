@@ -57,7 +57,7 @@ def page_server(django_db_setup):
     """One daphne process serving the test database to a whole module (the `daphne_server`
     fixture starts one per test, which a test that restarts its server needs)."""
     env = {**os.environ, "DATABASE_URL": current_database_url(), "DEBUG": "false"}
-    server = Daphne(env, ARTIFACTS, "overlay-page", verbosity=1)
+    server = Daphne(env, ARTIFACTS, "overlay-page", verbosity=1, backlog=None)
     yield server
     server.stop()
 
