@@ -17,18 +17,25 @@ from core.tests import openapi_answers
 from graphics.models import Graphic
 from tournaments import services as tournament_services
 from tournaments.demo import demo_tournament_id
+from tournaments.models import Tournament
+from tournaments.tests.placement_builders import bot_body, lobby_names, seeded_round
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(admin_user, settings, monkeypatch):
+def demo(admin_user, admin_api, settings, monkeypatch):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     tournament_id = demo_tournament_id()
     snapshot = tournament_services.snapshot_create(tournament_id=tournament_id, by=admin_user)
     config_services.configuration_create(key="overlay.theme", value={"accent": "#c89b3c"},
                                          category="overlays")
     member = User.objects.get(username="demo-aurelion")
+    tournament = Tournament.objects.get(pk=tournament_id)
+    round_ = seeded_round(tournament, 3)
+    submission = admin_api.post("/api/v1/placements/submissions", bot_body(
+        tournament, lobby_names(round_, 1), round_name="round_3", confidence=50), format="json")
+    assert submission.status_code == 201, submission.content
     settings.RIOT_API_KEY = "test-riot-key"
     account = {"puuid": "p" * 78, "gameName": "Faker", "tagLine": "KR1"}
     monkeypatch.setattr(riot, "_client", riot.RiotClient(
@@ -39,10 +46,13 @@ def demo(admin_user, settings, monkeypatch):
         "tournament_id": tournament_id, "number": 1, "snapshot_id": snapshot.pk,
         "key": "overlay.theme", "category": "overlays",
         "user_id": member.pk, "discord_id": member.discord_id,
+        "round_name": "round_3", "submission_id": submission.json()["id"],
     }
 
 
-QUERIES = {"/api/v1/ign-verification/verify": "?ign=Faker%23KR1&region=kr"}
+# Routes whose required query parameters have no default.
+QUERIES = {"/api/v1/ign-verification/verify": "?ign=Faker%23KR1&region=kr",
+           "/api/v1/placements/players/search": "?q=Aur"}
 
 
 def test_every_get_route_answers_what_the_schema_says(admin_api, demo):
