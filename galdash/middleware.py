@@ -88,6 +88,13 @@ class ApiGuardMiddleware:
                 error_body("The dashboard API is disabled on this server.", "dashboard_disabled"),
                 status=503,
             )
+        if request.META.get("HTTP_TRANSFER_ENCODING") and not request.META.get("CONTENT_LENGTH"):
+            # Django and DRF read a body only up to its Content-Length: without one the change
+            # would be lost while the request succeeds. daphne (core.server) supplies it.
+            return JsonResponse(
+                error_body("A request body needs a Content-Length.", "length_required"),
+                status=411,
+            )
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
