@@ -133,7 +133,7 @@ class IsAdministrator(IsReader):
 
 
 class PageParams(serializers.Serializer):
-    skip = serializers.IntegerField(min_value=0, default=0)
+    skip = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
     limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import is_administrator
+from core.input import refuse_unstorable
 from galdash.errors import Conflict, NotFound, PayloadTooLarge
 from galdash.realtime import DASHBOARD_GROUP, graphic_group, publish
 from graphics.models import ArchiveEntry, CanvasLock, Graphic, new_overlay_key
@@ -61,6 +62,10 @@ def _element_errors(index: int, element) -> dict[str, list[str]]:
     return errors
 
 
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
 # What a graphic created without a canvas (absent, null or {}) starts with.
 EMPTY_CANVAS = {"background": None, "elements": []}
 
@@ -73,11 +78,12 @@ def canvas_clean(data) -> dict:
     """
     if isinstance(data, (str, bytes)):
         try:
-            data = json.loads(data)
-        except ValueError as error:
+            data = json.loads(data, parse_constant=_refuse_constant)
+        except (ValueError, RecursionError) as error:
             raise ValidationError({"data_json": [f"is not valid JSON ({error})"]})
     if not isinstance(data, dict):
         raise ValidationError({"data_json": ["must be a JSON object"]})
+    refuse_unstorable(data, "data_json")
     elements = data.get("elements")
     if isinstance(elements, list) and len(elements) > CANVAS_MAX_ELEMENTS:
         # Refused before anything walks millions of elements.
