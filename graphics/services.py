@@ -140,7 +140,9 @@ def _clean_event_name(event_name, field: str = "event_name") -> str:
 def _tournament(tournament_id) -> Tournament | None:
     if tournament_id is None:
         return None
-    tournament = Tournament.objects.filter(pk=tournament_id).first()
+    # Held until the graphic's write commits: a tournament deleted meanwhile waits for it (and
+    # then unbinds the graphic), or was deleted first and is refused here.
+    tournament = Tournament.objects.select_for_update(no_key=True).filter(pk=tournament_id).first()
     if tournament is None:
         raise ValidationError({"tournament_id": [f"No tournament with id {tournament_id}."]})
     return tournament

@@ -145,12 +145,18 @@ def tournament_delete(*, tournament_id: int) -> None:
         _publish_tournament(tournament, "deleted")
 
 
+def _members():
+    """Members locked until the caller's transaction commits: a member deleted meanwhile waits
+    for it (and then finds the registration or result), or was deleted first and is missing."""
+    return User.objects.select_for_update(no_key=True).order_by("pk")
+
+
 def _member(*, user_id: int | None = None, discord_id: str | None = None) -> User:
     if user_id is not None:
-        user = User.objects.filter(pk=user_id).first()
+        user = _members().filter(pk=user_id).first()
         label = f"id {user_id}"
     else:
-        user = User.objects.filter(discord_id=discord_id).first()
+        user = _members().filter(discord_id=discord_id).first()
         label = f"Discord id {discord_id}"
     if user is None:
         raise NotFound(f"No league member with {label}.", code="user_not_found")
@@ -319,8 +325,8 @@ def _validate_results(tournament: Tournament, round_: Round, lobbies: list[dict]
     entries = [e for lobby in lobbies for e in lobby["placements"]]
     user_ids = {e["user_id"] for e in entries if e.get("user_id") is not None}
     discord_ids = {e["discord_id"] for e in entries if e.get("user_id") is None}
-    users = {u.id: u for u in User.objects.filter(pk__in=user_ids)}
-    by_discord = {u.discord_id: u for u in User.objects.filter(discord_id__in=discord_ids)}
+    users = {u.id: u for u in _members().filter(pk__in=user_ids)}
+    by_discord = {u.discord_id: u for u in _members().filter(discord_id__in=discord_ids)}
     registered = set(Registration.objects.filter(tournament=tournament)
                      .values_list("user_id", flat=True))
     posted_numbers = [lobby["lobby"] for lobby in lobbies]
@@ -442,6 +448,9 @@ def snapshot_create(*, tournament_id: int | None, by: User | None) -> StandingsS
     with transaction.atomic(durable=True):
         tournament = (tournament_get(tournament_id=tournament_id) if tournament_id is not None
                       else active_tournament())
+        if tournament is not None:
+            # Held until the snapshot commits, so a concurrent delete waits for it.
+            tournament = Tournament.objects.select_for_update(no_key=True).filter(pk=tournament.pk).first()
         if tournament is None:
             raise NotFound("There is no tournament to snapshot.", code="tournament_not_found")
         return StandingsSnapshot.objects.create(
