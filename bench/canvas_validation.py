@@ -23,8 +23,8 @@ django.setup()
 from django.core.exceptions import ValidationError  # noqa: E402
 from rest_framework.utils import json as drf_json  # noqa: E402
 
-from galdash.errors import PayloadTooLarge  # noqa: E402
-from graphics.services import canvas_clean  # noqa: E402
+from core.errors import PayloadTooLarge  # noqa: E402
+from graphics.canvas import canvas_clean  # noqa: E402
 
 bad = {"id": 1, "type": "nope", "x": "a", "y": "b", "spacing": "c"}
 CASES = {

@@ -13,9 +13,9 @@ from django.db import IntegrityError, transaction
 
 from config.models import Configuration
 from config.selectors import configuration_cache_invalidate
+from core.errors import Conflict, NotFound, PayloadTooLarge
 from core.input import unstorable
-from galdash.errors import Conflict, NotFound, PayloadTooLarge
-from galdash.realtime import DASHBOARD_GROUP, publish
+from realtime.events import CONFIGURATION_UPDATE, DASHBOARD_GROUP, publish
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
 CATEGORY_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -90,7 +90,7 @@ def _as_event(configuration: Configuration, action: str) -> dict:
 
 
 def _changed(configuration: Configuration, action: str) -> None:
-    publish(DASHBOARD_GROUP, "configuration_update", _as_event(configuration, action))
+    publish(DASHBOARD_GROUP, CONFIGURATION_UPDATE, _as_event(configuration, action))
     transaction.on_commit(configuration_cache_invalidate)
 
 

@@ -13,20 +13,14 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.roles import can_write, is_administrator, roles_of
-from galdash.errors import DomainError
-from graphics import selectors, services
+from accounts.permissions import RolePermissions
+from accounts.roles import is_administrator
+from core.admin import SERVICE_ERRORS, ServiceTransactions, error_text
+from core.errors import DomainError
+from graphics import payloads, selectors, services
+from graphics.canvas import canvas_clean
 from graphics.models import ArchiveEntry, CanvasLock, Graphic
-from graphics.overlay import overlay_clients
-
-# A refusal a user can act on; PermissionDenied stays a 403.
-SERVICE_ERRORS = (DomainError, ValidationError)
-
-
-def _error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return "; ".join(error.messages)
-    return getattr(error, "detail", None) or str(error)
+from realtime.presence import overlay_clients
 
 
 def _admin_session(request) -> str:
@@ -45,45 +39,6 @@ def _lock_text(lock: CanvasLock) -> str:
     return f"{lock.locked_by or 'another session'} until {until}"
 
 
-class RolePermissions:
-    """Admin pages follow the league roles: any role reads, Editor and Administrator write."""
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff and bool(roles_of(request.user))
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request, *args):
-        return self.has_module_permission(request) and can_write(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return self.has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_module_permission(request) and is_administrator(request.user)
-
-
-class ServiceTransactions:
-    """The services open their own (durable) transaction, so the admin must not wrap its
-    saves and deletes in one; a service refusing after the form's checks (a race) is shown
-    as a message."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return self._changeform_view(request, object_id, form_url, extra_context)
-        except SERVICE_ERRORS as error:
-            self.message_user(request, _error_text(error), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    def delete_view(self, request, object_id, extra_context=None):
-        try:
-            return self._delete_view(request, object_id, extra_context)
-        except SERVICE_ERRORS as error:
-            self.message_user(request, _error_text(error), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-
 class CanvasField(forms.JSONField):
     """data_json as indented JSON, checked against the canvas shape of DESIGN 7.1."""
 
@@ -95,7 +50,7 @@ class CanvasField(forms.JSONField):
     def validate(self, value):
         super().validate(value)
         try:
-            services.canvas_clean(value)
+            canvas_clean(value)
         except ValidationError as error:
             raise ValidationError([f"{field.removeprefix('data_json.')}: {message}"
                                    for field, messages_ in error.message_dict.items()
@@ -208,7 +163,7 @@ class GraphicAdmin(RolePermissions, ServiceTransactions, SimpleHistoryAdmin):
         if graphic is not None:
             base = settings.PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
             extra_context = {**(extra_context or {}),
-                             "overlay_url": selectors.overlay_url(graphic, overlay_base=base)}
+                             "overlay_url": payloads.overlay_url(graphic, overlay_base=base)}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -245,7 +200,7 @@ class GraphicAdmin(RolePermissions, ServiceTransactions, SimpleHistoryAdmin):
             graphic = services.graphic_revision_restore(graphic_id=object_id, history_id=version_id,
                                                         user=request.user, session_id=_admin_session(request))
         except SERVICE_ERRORS as error:
-            self.message_user(request, _error_text(error), messages.ERROR)
+            self.message_user(request, error_text(error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
         self.message_user(request, f"Reverted; {graphic} is now at version {graphic.version}.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:graphics_graphic_change", args=[graphic.pk]))
@@ -257,7 +212,7 @@ class GraphicAdmin(RolePermissions, ServiceTransactions, SimpleHistoryAdmin):
                 call(graphic)
                 done += 1
             except SERVICE_ERRORS as error:
-                self.message_user(request, f"{graphic}: {_error_text(error)}", messages.ERROR)
+                self.message_user(request, f"{graphic}: {error_text(error)}", messages.ERROR)
         if done:
             self.message_user(request, f"{verb} {done} graphic(s).", messages.SUCCESS)
 

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from graphics import selectors, services
+from graphics import payloads, services
 from graphics.models import Graphic
 
 LOCAL_BASE_URL = "http://127.0.0.1:8000"
@@ -55,5 +55,5 @@ def seed(admin, tournament_id: int | None = None) -> list[str]:
                 user=admin, title=title, event_name="Demo night", data_json=data,
                 tournament_id=tournament_id if data is STANDINGS_BOARD else None,
             )
-        lines.append(f"{title}: {selectors.overlay_url(graphic, overlay_base=base)}")
+        lines.append(f"{title}: {payloads.overlay_url(graphic, overlay_base=base)}")
     return lines

@@ -1,5 +1,5 @@
 """Input shapes of the graphics API, and output shapes that answer exactly what
-`graphics.selectors.graphic_json` builds (the fields are declared for the OpenAPI schema)."""
+`graphics.payloads.graphic_json` builds (the fields are declared for the OpenAPI schema)."""
 
 import io
 import json
@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from rest_framework import serializers
 
-from graphics import selectors
+from graphics import payloads
 
 
 def graphic_list_body(rows: Iterable[dict], *, overlay_base: str, page: dict | None = None) -> bytes:
@@ -19,7 +19,7 @@ def graphic_list_body(rows: Iterable[dict], *, overlay_base: str, page: dict | N
     body.write(b'{"graphics":[')
     count = 0
     for row in rows:
-        head = json.dumps(selectors.graphic_json_from_row(row, overlay_base=overlay_base),
+        head = json.dumps(payloads.graphic_json_from_row(row, overlay_base=overlay_base),
                           ensure_ascii=False, separators=(",", ":"))
         body.write(f'{"," if count else ""}{head[:-1]},"data_json":'.encode())
         body.write(row["data_text"].encode())
@@ -103,7 +103,7 @@ class LockOutput(serializers.Serializer):
     locked_by = serializers.CharField()
 
     def to_representation(self, instance):
-        return selectors.lock_json(instance, session_id=self.context.get("session_id"))
+        return payloads.lock_json(instance, session_id=self.context.get("session_id"))
 
 
 class GraphicOutput(serializers.Serializer):
@@ -122,7 +122,7 @@ class GraphicOutput(serializers.Serializer):
     canvas_lock = LockOutput(allow_null=True)
 
     def to_representation(self, instance):
-        return selectors.graphic_json(instance, overlay_base=self.context["overlay_base"])
+        return payloads.graphic_json(instance, overlay_base=self.context["overlay_base"])
 
 
 class ArchivedGraphicOutput(GraphicOutput):
@@ -130,7 +130,7 @@ class ArchivedGraphicOutput(GraphicOutput):
     archive_reason = serializers.CharField()
 
     def to_representation(self, instance):
-        return selectors.archived_graphic_json(instance, overlay_base=self.context["overlay_base"])
+        return payloads.archived_graphic_json(instance, overlay_base=self.context["overlay_base"])
 
 
 class GraphicListOutput(serializers.Serializer):

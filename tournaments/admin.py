@@ -10,7 +10,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from galdash.errors import DomainError
+from core.admin import NoWrappingTransaction
+from core.errors import DomainError
 from tournaments import selectors, services
 from tournaments.models import (
     PlacementCorrection,
@@ -29,17 +30,6 @@ def _error_text(error: Exception) -> str:
                              for message in problems)
         return "; ".join(error.messages)
     return str(getattr(error, "detail", error))
-
-
-class NoWrappingTransaction:
-    """The services open their own durable transaction, so the change form must not wrap
-    them in one (Django's admin does by default)."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        return self._changeform_view(request, object_id, form_url, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        return self._delete_view(request, object_id, extra_context)
 
 
 class TournamentForm(forms.ModelForm):

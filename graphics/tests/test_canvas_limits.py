@@ -5,8 +5,8 @@ import json
 
 import pytest
 
+from graphics.canvas import CANVAS_MAX_ELEMENTS, CANVAS_MAX_ERRORS
 from graphics.models import Graphic
-from graphics.services import CANVAS_MAX_ELEMENTS, CANVAS_MAX_ERRORS
 from graphics.tests.conftest import canvas, text_element
 
 pytestmark = pytest.mark.django_db
