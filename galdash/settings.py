@@ -107,6 +107,11 @@ RIOT_CACHE_TTL_SECONDS = env_int("RIOT_CACHE_TTL_SECONDS", 3600)
 LOCK_TTL_SECONDS = env_int("LOCK_TTL_SECONDS", 300)
 WS_IDLE_TIMEOUT_SECONDS = env_int("WS_IDLE_TIMEOUT_SECONDS", 45)
 WS_QUEUE_SIZE = env_int("WS_QUEUE_SIZE", 50)
+# Messages a client may send on one socket: a burst, then a steady rate (beyond: close 4029).
+WS_MESSAGE_BURST = env_int("WS_MESSAGE_BURST", 60)
+WS_MESSAGES_PER_SECOND = env_int("WS_MESSAGES_PER_SECOND", 5)
+# A connected socket stays listed (/ws/status, /overlays) this long after its last ping.
+PRESENCE_TTL_SECONDS = env_int("PRESENCE_TTL_SECONDS", 60)
 OVERLAY_REQUIRE_KEY = env_bool("OVERLAY_REQUIRE_KEY", True)
 LOGIN_THROTTLE_RATE = env_str("LOGIN_THROTTLE_RATE", "5/minute")
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "").rstrip("/")
