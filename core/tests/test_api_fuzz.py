@@ -22,7 +22,7 @@ def test_no_route_answers_5xx_or_breaks_its_schema(daphne_server, admin_user, vi
     JSON text and numbers beyond any column (core.tests.fuzz_hooks.py): on PostgreSQL each
     once answered 500."""
     call_command("seed_demo", stdout=open("/dev/null", "w"))
-    server = daphne_server(name=f"fuzz-{role}", LOGIN_THROTTLE_RATE="100000/minute",
+    server = daphne_server(name=f"fuzz-{role}", LOGIN_FAILURE_LIMIT=100000,
                            DASHBOARD_MASTER_PASSWORD="fuzz-master-password")
     token = access_token(viewer if role == "viewer" else admin_user)
     env = dict(os.environ)
