@@ -79,6 +79,8 @@ class BoundedWebRequest(http_protocol.WebRequest):
         """Answer 413 without reading the body; discard the rest, then close."""
         self.refused = True
         self.content = _Discard()
+        # Twisted answers `Expect: 100-continue` right after this; the 413 is the answer.
+        self.requestHeaders.removeHeader(b"Expect")
         announced = f"{length} bytes" if length is not None else "over the limit"
         detail = f"Request body is too large ({announced}; the limit is {self.limit})."
         transport = self.channel.transport

@@ -80,6 +80,17 @@ def test_a_300mb_login_is_refused_before_its_body_is_sent(server):
     assert httpx.get(f"{server.url}/health", timeout=5).status_code == 200
 
 
+def test_an_upload_that_expects_100_continue_gets_only_the_413(server):
+    sock = open_upload(server, "/auth/login", {"Content-Length": str(300 * MB),
+                                               "Expect": "100-continue"})
+
+    answer = read_answer(sock)
+    sock.close()
+
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b"100 Continue" not in answer
+
+
 def test_a_chunked_upload_is_cut_at_the_limit(server):
     sock = open_upload(server, "/auth/login", {"Transfer-Encoding": "chunked"})
     # Never finished: without a cut the server would wait for the last chunk for ever.
