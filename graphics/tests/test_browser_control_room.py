@@ -159,6 +159,24 @@ async def test_take_on_a_layer_clears_the_other_graphic_on_its_live_overlay_page
     assert console.errors == [] and admin_page.errors == []
 
 
+async def test_take_with_unsaved_changes_asks_first(admin_page, server, standings_graphic):
+    await open_change_page(admin_page, server, standings_graphic)
+    await admin_page.fill("#id_title", "Not saved")
+    dialogs = []
+
+    async def dismiss(dialog):
+        dialogs.append(dialog.message)
+        await dialog.dismiss()
+
+    admin_page.on("dialog", dismiss)
+    await admin_page.click("#take-button")
+    await admin_page.wait_for_timeout(300)
+
+    assert len(dialogs) == 1 and "unsaved changes" in dialogs[0]
+    assert (await in_db(Graphic.objects.get, pk=standings_graphic.id)).on_air is False
+    assert await admin_page.input_value("#id_title") == "Not saved"
+
+
 RECORDER = """() => {
   window.frames_seen = [];
   const stage = document.getElementById('stage');
