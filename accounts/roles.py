@@ -26,3 +26,9 @@ def is_administrator(user) -> bool:
 def can_write(user) -> bool:
     roles = roles_of(user)
     return ADMINISTRATOR in roles or EDITOR in roles
+
+
+def role_rank(user) -> int:
+    """3 Administrator, 2 Editor, 1 Viewer, 0 no league role."""
+    roles = roles_of(user)
+    return max((len(ROLES) - ROLES.index(role) for role in roles), default=0)

@@ -275,3 +275,5 @@ class StandingsSnapshotAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+from tournaments import placement_admin  # noqa: E402,F401  (the review queue registers itself)

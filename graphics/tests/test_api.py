@@ -452,7 +452,8 @@ class TestLocks:
             "locked": False, "lock_info": None, "can_edit": True}
         editor_api.post(f"{API}/lock/{graphic.pk}", {"session_id": "tab-1"}, format="json")
         other = viewer_api.get(f"{API}/lock/{graphic.pk}/status?session_id=tab-2").json()
-        assert (other["locked"], other["can_edit"], other["lock_info"]["session_id"]) == (True, False, MASKED_SESSION_ID)
+        seen = (other["locked"], other["can_edit"], other["lock_info"]["session_id"])
+        assert seen == (True, False, MASKED_SESSION_ID)
         owner = editor_api.get(f"{API}/lock/{graphic.pk}/status?session_id=tab-1").json()
         assert (owner["can_edit"], owner["lock_info"]["session_id"]) == (True, "tab-1")
         assert viewer_api.get(f"{API}/lock/999/status").status_code == 404
