@@ -241,6 +241,44 @@ async def test_take_and_clear_play_their_transitions_and_never_mix_two_drawings(
     assert console.errors == []
 
 
+PIXEL_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f1c1f70000000049454e44ae426082")
+
+
+async def test_a_take_waits_for_the_background_image_before_showing_anything(page, console, server, editor, api):
+    graphic = await in_db(graphic_services.graphic_create, user=editor, title="Strap",
+                          data_json={"elements": [CANVAS["elements"][0]]}, transition_in="fade",
+                          transition_duration_ms=300)
+
+    async def slow_image(route):
+        await asyncio.sleep(0.8)
+        await route.fulfill(status=200, content_type="image/png", body=PIXEL_PNG)
+
+    await page.route("http://images.example/**", slow_image)
+    await open_live(page, server, graphic)
+    await page.evaluate("""() => { window.image_states = []; const sample = () => {
+        const stage = document.getElementById('stage'); const image = stage.querySelector('img');
+        window.image_states.push({visible: getComputedStyle(stage).visibility === 'visible',
+                                  loaded: !!image && image.complete && image.naturalWidth > 0});
+        requestAnimationFrame(sample); }; requestAnimationFrame(sample); }""")
+    with_background = {"background": {"imageUrl": "http://images.example/strap.png", "width": 1920,
+                                      "height": 1080}, "elements": [CANVAS["elements"][0]]}
+
+    assert (await api.put(f"/graphics/{graphic.id}", json={"data_json": with_background})).status_code == 200
+    await page.wait_for_selector("#stage img.background", state="attached", timeout=1000)
+    started = time.monotonic()
+    assert (await api.post(f"/graphics/{graphic.id}/take")).status_code == 200
+    await page.wait_for_selector('#stage[data-transition="in:fade"]', timeout=3000)
+    waited = time.monotonic() - started
+
+    states = await page.evaluate("window.image_states")
+    assert waited > 0.4  # the image was still on its way when the take came
+    assert any(state["visible"] for state in states)
+    assert all(state["loaded"] for state in states if state["visible"])
+    assert console.errors == []
+
+
 async def test_a_graphic_without_transitions_goes_on_and_off_at_once(page, console, server, editor, api):
     graphic = await in_db(graphic_services.graphic_create, user=editor, title="Strap", data_json=CANVAS)
     await open_live(page, server, graphic)
