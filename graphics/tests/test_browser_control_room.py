@@ -154,6 +154,12 @@ async def test_take_on_a_layer_clears_the_other_graphic_on_its_live_overlay_page
     await second_page.wait_for_selector('[data-element-id="title"]', state="visible", timeout=1000)
     assert await main_page.is_visible('[data-element-id="title"]')
     assert await admin_page.inner_text("#program-state") == "ON AIR on layer lower-third"
+    await admin_page.goto(f"{server.url}/admin/graphics/graphic/")
+    rows = {await row.locator("th a").inner_text(): await row.locator("td.field-program").inner_text()
+            for row in await admin_page.locator("#result_list tbody tr").all()}
+    assert rows == {"Sponsor strap": "ON AIR · lower-third Clear", "Caster names": "off air · lower-third Take",
+                    "Standings": "ON AIR · main Clear"}
+    await admin_page.screenshot(path=ARTIFACTS / "admin-graphics-list.png")
     await second_page.context.close()
     await main_page.context.close()
     assert console.errors == [] and admin_page.errors == []
