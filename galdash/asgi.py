@@ -1,4 +1,8 @@
-"""HTTP goes to Django; WebSockets to the dashboard and overlay consumers (galdash.routing)."""
+"""HTTP goes to Django; WebSockets to the dashboard and overlay consumers (galdash.routing).
+
+Importing this module also bounds daphne's request bodies and masks its access log
+(`core.server`), before daphne's command line builds its server.
+"""
 
 import os
 
@@ -10,6 +14,10 @@ django.setup(set_prefix=False)
 from galdash.handler import OneHopASGIHandler  # noqa: E402
 
 django_application = OneHopASGIHandler()
+
+from core import server  # noqa: E402
+
+server.install()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 

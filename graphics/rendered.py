@@ -21,7 +21,7 @@ from core.token_cache import TokenCache
 from graphics import selectors
 from graphics.models import ReadToken
 from graphics.payloads import graphic_json
-from graphics.serializers import graphic_list_body
+from graphics.serializers import GRAPHIC_PAGE_MAX, graphic_list_body
 
 
 @dataclass(frozen=True)
@@ -37,19 +37,30 @@ def read_token() -> int | None:
     return read_tokens.current(ReadToken)
 
 
-def graphic_list(*, overlay_base: str, **filters) -> Rendered:
-    """`{graphics, total}` of `selectors.graphic_list_rows(**filters)`; its ETag is the body's
-    digest."""
-    key = ("list", overlay_base, tuple(sorted(filters.items())))
+def graphic_list(*, overlay_base: str, **query) -> Rendered:
+    """`{graphics, total}` of `selectors.graphic_list_rows(**query)`, one page of it when the
+    query has `limit` or `offset`; its ETag is the body's digest."""
+    key = ("list", overlay_base, tuple(sorted(query.items())))
     token = read_token()
     rendered = _bodies.get(key, token)
     if rendered is None:
-        rows = selectors.graphic_list_rows(**filters)
-        body = graphic_list_body(rows, overlay_base=overlay_base)
+        page = None
+        if "limit" in query or "offset" in query:
+            query = {"limit": GRAPHIC_PAGE_MAX, "offset": 0, **query}
+            filters = {name: value for name, value in query.items() if name not in ("limit", "offset")}
+            page = {"total": selectors.graphic_count(**filters), "limit": query["limit"],
+                    "offset": query["offset"]}
+        now, expiries = timezone.now(), []
+
+        def noting_live_locks(rows):
+            for row in rows:
+                if row["canvas_lock__id"] is not None and row["canvas_lock__expires_at"] > now:
+                    expiries.append(row["canvas_lock__expires_at"])
+                yield row
+
+        body = graphic_list_body(noting_live_locks(selectors.graphic_list_rows(**query)),
+                                 overlay_base=overlay_base, page=page)
         rendered = Rendered(body, f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"')
-        now = timezone.now()
-        expiries = [row["canvas_lock__expires_at"] for row in rows
-                    if row["canvas_lock__id"] is not None and row["canvas_lock__expires_at"] > now]
         _bodies.put(key, token, rendered, valid_until=min(expiries, default=None))
     return rendered
 
