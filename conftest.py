@@ -204,6 +204,7 @@ def daphne_server(transactional_db):
     def start(name: str = "server", wait_healthy: bool = True, args: tuple[str, ...] = (),
               **extra_env) -> Daphne:
         env = {**os.environ, "DATABASE_URL": current_database_url(), "DEBUG": "false",
+               "DATABASE_POOL_SIZE": "20",
                **{key: str(value) for key, value in extra_env.items()}}
         server = Daphne(env, ARTIFACTS, name, start=False, verbosity=1, backlog=None, args=args)
         started.append(server)

@@ -233,7 +233,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # With CONN_HEALTH_CHECKS (above) Django has the pool check a connection before lending
         # it, so one the server dropped while idle (a restart, a network cut) is replaced.
         DATABASES["default"]["OPTIONS"]["pool"] = {
-            "min_size": 1, "max_size": DATABASE_POOL_SIZE, "timeout": 3}
+            "min_size": 1, "max_size": DATABASE_POOL_SIZE, "timeout": 1.5}
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     # IMMEDIATE: a writing transaction waits for the file lock instead of failing on upgrade.
