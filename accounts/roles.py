@@ -3,7 +3,7 @@
 ADMINISTRATOR = "Administrator"
 EDITOR = "Editor"
 VIEWER = "Viewer"
-ROLES = (ADMINISTRATOR, EDITOR, VIEWER)
+ROLES = (ADMINISTRATOR, EDITOR, VIEWER)  # highest first: each role can do what those below can
 
 
 def roles_of(user) -> list[str]:
@@ -26,3 +26,9 @@ def is_administrator(user) -> bool:
 def can_write(user) -> bool:
     roles = roles_of(user)
     return ADMINISTRATOR in roles or EDITOR in roles
+
+
+def has_role(user, role: str) -> bool:
+    """`role` or a higher one: an Administrator can do what an Editor can, an Editor what a
+    Viewer can."""
+    return any(ROLES.index(held) <= ROLES.index(role) for held in roles_of(user))

@@ -4,8 +4,10 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from accounts.roles import EDITOR
 from config import services
 from config.models import Configuration
+from core.admin import LeagueRoleAdmin
 from galdash.errors import PayloadTooLarge
 
 
@@ -62,7 +64,8 @@ class ConfigurationForm(forms.ModelForm):
 
 
 @admin.register(Configuration)
-class ConfigurationAdmin(admin.ModelAdmin):
+class ConfigurationAdmin(LeagueRoleAdmin, admin.ModelAdmin):
+    delete_role = EDITOR  # as `DELETE /configuration/{key}`
     form = ConfigurationForm
     list_display = ("key", "category", "value_preview", "description", "updated_at")
     list_filter = ("category",)

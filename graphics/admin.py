@@ -13,20 +13,14 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.roles import can_write, is_administrator, roles_of
+from accounts.roles import is_administrator
+from core.admin import SERVICE_ERRORS, LeagueRoleAdmin, ReadOnlyAdmin, ServiceTransactions, error_text
 from galdash.errors import DomainError
 from graphics import selectors, services
 from graphics.models import ArchiveEntry, CanvasLock, Graphic
 from graphics.overlay import overlay_clients
 
-# A refusal a user can act on; PermissionDenied stays a 403.
-SERVICE_ERRORS = (DomainError, ValidationError)
-
-
-def _error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return "; ".join(error.messages)
-    return getattr(error, "detail", None) or str(error)
+_error_text = error_text
 
 
 def _admin_session(request) -> str:
@@ -43,45 +37,6 @@ def _clean_up_expired_locks(model_admin: admin.ModelAdmin, request) -> None:
 def _lock_text(lock: CanvasLock) -> str:
     until = timezone.localtime(lock.expires_at).strftime("%H:%M:%S %Z")
     return f"{lock.locked_by or 'another session'} until {until}"
-
-
-class RolePermissions:
-    """Admin pages follow the league roles: any role reads, Editor and Administrator write."""
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff and bool(roles_of(request.user))
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request, *args):
-        return self.has_module_permission(request) and can_write(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return self.has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_module_permission(request) and is_administrator(request.user)
-
-
-class ServiceTransactions:
-    """The services open their own (durable) transaction, so the admin must not wrap its
-    saves and deletes in one; a service refusing after the form's checks (a race) is shown
-    as a message."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return self._changeform_view(request, object_id, form_url, extra_context)
-        except SERVICE_ERRORS as error:
-            self.message_user(request, _error_text(error), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    def delete_view(self, request, object_id, extra_context=None):
-        try:
-            return self._delete_view(request, object_id, extra_context)
-        except SERVICE_ERRORS as error:
-            self.message_user(request, _error_text(error), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 class CanvasField(forms.JSONField):
@@ -152,7 +107,7 @@ class ArchiveEntryInline(admin.TabularInline):
 
 
 @admin.register(Graphic)
-class GraphicAdmin(RolePermissions, ServiceTransactions, SimpleHistoryAdmin):
+class GraphicAdmin(LeagueRoleAdmin, ServiceTransactions, SimpleHistoryAdmin):
     form = GraphicForm
     change_form_template = "admin/graphics/graphic/change_form.html"
     list_display = ("title", "event_name", "on_air", "archived", "lock_holder", "version", "updated_at")
@@ -290,22 +245,13 @@ class GraphicAdmin(RolePermissions, ServiceTransactions, SimpleHistoryAdmin):
 
 
 @admin.register(CanvasLock)
-class CanvasLockAdmin(RolePermissions, admin.ModelAdmin):
+class CanvasLockAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("graphic", "locked_by", "locked_at", "expires_at", "live")
     list_select_related = ("graphic",)
     search_fields = ("graphic__title", "locked_by")
     fields = ("graphic", "locked_by", "user", "locked_at", "expires_at")
     readonly_fields = fields
     actions = ["break_locks", "clean_up_expired"]
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -331,17 +277,8 @@ class CanvasLockAdmin(RolePermissions, admin.ModelAdmin):
 
 
 @admin.register(ArchiveEntry)
-class ArchiveEntryAdmin(RolePermissions, admin.ModelAdmin):
+class ArchiveEntryAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("created_at", "graphic_title", "graphic_ref", "action", "username", "reason")
     list_filter = ("action",)
     search_fields = ("graphic_title", "username", "reason")
     readonly_fields = [f.name for f in ArchiveEntry._meta.fields]
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
