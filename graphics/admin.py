@@ -91,19 +91,13 @@ class GraphicForm(forms.ModelForm):
         return cleaned
 
 
-class ArchiveEntryInline(admin.TabularInline):
+class ArchiveEntryInline(ReadOnlyAdmin, admin.TabularInline):
     model = ArchiveEntry
     fields = ("created_at", "action", "username", "reason")
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Graphic)
