@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, throttling
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from accounts import services
 from accounts.roles import can_write, roles_of
@@ -59,6 +60,7 @@ class PasswordLoginView(APIView):
 
 
 class RefreshView(APIView):
+    authentication_classes = [JWTAuthentication]  # tokens come from tokens, never from an admin session
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(request=RefreshInput, responses=TokenPairOutput, tags=["auth"])

@@ -7,6 +7,7 @@ from drf_spectacular.views import (
 )
 
 from galdash.views import HealthView
+from graphics.home import home
 
 api_v1 = [
     path("auth/", include("accounts.auth_urls")),
@@ -20,6 +21,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("", home, name="home"),
     path("health", HealthView.as_view(), name="health"),
     path("auth/", include("accounts.auth_urls")),
     path("api/v1/", include(api_v1)),
@@ -33,3 +35,4 @@ urlpatterns = [
 admin.site.site_header = "GAL Dash"
 admin.site.site_title = "GAL Dash admin"
 admin.site.index_title = "Graphics, tournaments and configuration"
+admin.site.site_url = "/"  # "View site": the start page

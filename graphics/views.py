@@ -1,5 +1,7 @@
 """Graphics, lock, archive, events and maintenance routes of DESIGN section 5."""
 
+import json
+
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -80,6 +82,8 @@ class GraphicListView(APIView):
     def get(self, request):
         query = _valid(GraphicListQuery, request.query_params)
         body = graphic_list_body(selectors.graphic_list_rows(**query), overlay_base=overlay_base(request))
+        if request.accepted_renderer.format == "api":  # a browser asking for HTML: the browsable API
+            return Response(json.loads(body))
         return HttpResponse(body, content_type="application/json")
 
     @extend_schema(request=GraphicCreateInput, responses={201: GraphicOutput}, tags=TAGS)
