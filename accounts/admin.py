@@ -9,8 +9,8 @@ from rest_framework_simplejwt.token_blacklist.admin import BlacklistedTokenAdmin
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import AuthLog, User
+from accounts.permissions import AdministratorAdmin, with_league_roles
 from accounts.roles import ADMINISTRATOR, VIEWER
-from core.admin import AdministratorAdmin, with_league_roles
 
 
 @admin.register(User)

@@ -5,14 +5,14 @@ import re
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from galdash.errors import Conflict, NotFound
-from galdash.realtime import DASHBOARD_GROUP, publish
+from core.errors import Conflict, NotFound
+from realtime.events import DASHBOARD_GROUP, USER_UPDATE, publish
 
 MEMBER_FIELDS = ("username", "display_name", "discord_id", "riot_id", "puuid", "email", "is_active")
 
 
 def _publish(action: str, user: User) -> None:
-    publish(DASHBOARD_GROUP, "user_update", {"action": action, "user": {
+    publish(DASHBOARD_GROUP, USER_UPDATE, {"action": action, "user": {
         "id": user.id, "username": user.username, "player_name": user.player_name,
         "discord_id": user.discord_id, "riot_id": user.riot_id, "is_active": user.is_active}})
 

@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
-from galdash.errors import NotFound
+from core.errors import NotFound
 
 
 def member_list(*, is_active: bool | None = None):
@@ -15,6 +15,8 @@ def member_list(*, is_active: bool | None = None):
 
 
 def member_get(*, user_id: int | None = None, discord_id: str | None = None) -> User:
+    """The member with `user_id`, else the one with `discord_id`; NotFound (404,
+    `user_not_found`) when there is none. The one lookup of a member by id or Discord id."""
     if user_id is not None:
         user, label = User.objects.filter(pk=user_id).first(), f"id {user_id}"
     else:
@@ -24,10 +26,17 @@ def member_get(*, user_id: int | None = None, discord_id: str | None = None) -> 
     return user
 
 
-def member_statistics() -> dict:
-    """Counts over every account, in one query."""
-    from tournaments.models import Registration  # accounts must not import tournaments at load
+def members_by_ids(*, user_ids, discord_ids) -> tuple[dict[int, User], dict[str, User]]:
+    """Members looked up in bulk, `({id: member}, {discord_id: member})`, in two queries; the
+    unknown ones are missing."""
+    by_id = {user.id: user for user in User.objects.filter(pk__in=user_ids)}
+    by_discord = {user.discord_id: user for user in User.objects.filter(discord_id__in=discord_ids)}
+    return by_id, by_discord
 
+
+def member_statistics() -> dict:
+    """Counts over every account, in one query. Tournaments register members through the
+    `registrations` relation their app declares on User (accounts imports nothing of theirs)."""
     month_ago = timezone.now() - timedelta(days=30)
     return User.objects.aggregate(
         total_users=Count("id"),
@@ -37,6 +46,6 @@ def member_statistics() -> dict:
         with_discord_id=Count("id", filter=Q(discord_id__isnull=False)),
         with_riot_id=Count("id", filter=~Q(riot_id="")),
         registered_in_tournaments=Count("id", filter=Q(Exists(
-            Registration.objects.filter(user=OuterRef("pk"))))),
+            User.objects.filter(pk=OuterRef("pk"), registrations__isnull=False)))),
         new_last_30_days=Count("id", filter=Q(date_joined__gte=month_ago)),
     )

@@ -11,7 +11,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import AuthLog, User
 from accounts.roles import can_write, roles_of
-from galdash.errors import DomainError, Unavailable
+from core.errors import DomainError, Unavailable
 
 
 class AuthenticationFailed(DomainError):

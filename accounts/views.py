@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import member_services, selectors
+from accounts.permissions import ReadAnyWriteEditor
 from accounts.serializers import (
     MemberDeleteOutput,
     MemberInput,
@@ -14,7 +15,7 @@ from accounts.serializers import (
     MemberOutput,
     MemberStatisticsOutput,
 )
-from galdash.api import ReadAnyWriteEditor, paginate
+from core.api import paginate
 
 TAGS = ["users"]
 

@@ -4,11 +4,12 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from accounts.permissions import LeagueRoleAdmin
 from accounts.roles import EDITOR
 from config import services
 from config.models import Configuration
-from core.admin import LeagueRoleAdmin
-from galdash.errors import PayloadTooLarge
+from core.admin import NoWrappingTransaction
+from core.errors import PayloadTooLarge
 
 
 class JSONValueField(forms.JSONField):
@@ -64,21 +65,13 @@ class ConfigurationForm(forms.ModelForm):
 
 
 @admin.register(Configuration)
-class ConfigurationAdmin(LeagueRoleAdmin, admin.ModelAdmin):
+class ConfigurationAdmin(LeagueRoleAdmin, NoWrappingTransaction, admin.ModelAdmin):
     delete_role = EDITOR  # as `DELETE /configuration/{key}`
     form = ConfigurationForm
     list_display = ("key", "category", "value_preview", "description", "updated_at")
     list_filter = ("category",)
     search_fields = ("key", "description")
     ordering = ("category", "key")
-
-    # The admin wraps these views in a transaction; the services open their own (durable) one,
-    # so the views run without the outer one. Each save or delete is still one transaction.
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        return self._changeform_view(request, object_id, form_url, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        return self._delete_view(request, object_id, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         return ("key", "created_at", "updated_at") if obj else ()

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 
 from config.models import Configuration
 from config.selectors import configuration_cache_invalidate
-from galdash.errors import Conflict, NotFound, PayloadTooLarge
-from galdash.realtime import DASHBOARD_GROUP, publish
+from core.errors import Conflict, NotFound, PayloadTooLarge
+from realtime.events import CONFIGURATION_UPDATE, DASHBOARD_GROUP, publish
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
 CATEGORY_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -86,7 +86,7 @@ def _as_event(configuration: Configuration, action: str) -> dict:
 
 
 def _changed(configuration: Configuration, action: str) -> None:
-    publish(DASHBOARD_GROUP, "configuration_update", _as_event(configuration, action))
+    publish(DASHBOARD_GROUP, CONFIGURATION_UPDATE, _as_event(configuration, action))
     transaction.on_commit(configuration_cache_invalidate)
 
 

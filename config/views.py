@@ -3,6 +3,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import IsWriter, ReadAnyWriteEditor
 from config import selectors, services
 from config.serializers import (
     BulkUpdateInput,
@@ -14,8 +15,7 @@ from config.serializers import (
     ConfigurationOutput,
     ConfigurationUpdateInput,
 )
-from galdash.api import IsWriter, ReadAnyWriteEditor
-from galdash.errors import NotFound
+from core.errors import NotFound
 
 TAGS = ["configuration"]
 

@@ -1,8 +1,8 @@
 from django.urls import re_path
 
-from galdash.consumers import DashboardConsumer
-from galdash.ws_auth import DashboardOriginCheck, JwtAuthMiddleware
+from accounts.socket_auth import DashboardOriginCheck, JwtAuthMiddleware
 from graphics.consumers import OverlayConsumer
+from realtime.consumers import DashboardConsumer
 
 dashboard = DashboardOriginCheck(JwtAuthMiddleware(DashboardConsumer.as_asgi()))
 

@@ -13,7 +13,10 @@ from django.core.exceptions import ImproperlyConfigured
 from dotenv import dotenv_values
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from galdash import __version__
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+VERSION = __version__  # what /health and the OpenAPI schema report
 DATA_DIR = BASE_DIR / "data"
 
 
@@ -136,11 +139,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "galdash.middleware.RequestContextMiddleware",
+    "core.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "galdash.middleware.ApiGuardMiddleware",
+    "core.middleware.ApiGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -207,7 +210,7 @@ if REDIS_URL:
                            "socket_connect_timeout": 5, "retry_on_error": [RedisConnectionError]}],
                 "capacity": 1000,
                 "expiry": 60,
-                # Hubs renew their memberships at a third of this (galdash.fanout).
+                # Hubs renew their memberships at a third of this (realtime.hub).
                 "group_expiry": env_int("CHANNEL_GROUP_EXPIRY_SECONDS", 86400),
             },
         }
@@ -254,15 +257,15 @@ REST_FRAMEWORK = {
         "rest_framework_simplejwt.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["galdash.api.IsReader"],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsReader"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     # JSON first: a client that accepts anything gets JSON; a browser asking for HTML gets the
     # browsable API.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
                                  "rest_framework.renderers.BrowsableAPIRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "galdash.schema.GalDashAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.GalDashAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "galdash.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_RATES": {"login": LOGIN_THROTTLE_RATE},
 }
@@ -285,7 +288,7 @@ SPECTACULAR_SETTINGS = {
         "Live graphics and tournament backend of the Guardian Angel League. "
         "Log in with POST /auth/login or /auth/token and send `Authorization: Bearer <access_token>`."
     ),
-    "VERSION": "1.0.0",
+    "VERSION": VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema documents what clients use: Bearer tokens (the admin session is for browsing).

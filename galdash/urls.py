@@ -6,18 +6,18 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
-from galdash.views import HealthView
+from core.views import HealthView
 from graphics.home import home
+from graphics.overlay import overlay_page
 
 api_v1 = [
     path("auth/", include("accounts.auth_urls")),
     path("", include("accounts.urls")),
     path("", include("graphics.urls")),
     path("", include("tournaments.urls")),
-    path("", include("tournaments.riot_urls")),
+    path("", include("accounts.riot_urls")),
     path("", include("config.urls")),
-    path("", include("galdash.realtime_urls")),
-    path("", include("graphics.overlay_urls")),
+    path("", include("realtime.urls")),
 ]
 
 urlpatterns = [
@@ -29,7 +29,7 @@ urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("docs", SpectacularSwaggerView.as_view(url_name="openapi"), name="docs"),
     path("redoc", SpectacularRedocView.as_view(url_name="openapi"), name="redoc"),
-    path("", include("graphics.page_urls")),
+    path("overlay/<int:graphic_id>", overlay_page, name="overlay-page"),
 ]
 
 admin.site.site_header = "GAL Dash"

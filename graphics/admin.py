@@ -13,14 +13,14 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.permissions import LeagueRoleAdmin, ReadOnlyAdmin
 from accounts.roles import is_administrator
-from core.admin import SERVICE_ERRORS, LeagueRoleAdmin, ReadOnlyAdmin, ServiceTransactions, error_text
-from galdash.errors import DomainError
-from graphics import selectors, services
+from core.admin import SERVICE_ERRORS, ServiceTransactions, error_text
+from core.errors import DomainError
+from graphics import payloads, selectors, services
+from graphics.canvas import canvas_clean
 from graphics.models import ArchiveEntry, CanvasLock, Graphic
-from graphics.overlay import overlay_clients
-
-_error_text = error_text
+from realtime.presence import overlay_clients
 
 
 def _admin_session(request) -> str:
@@ -50,7 +50,7 @@ class CanvasField(forms.JSONField):
     def validate(self, value):
         super().validate(value)
         try:
-            services.canvas_clean(value)
+            canvas_clean(value)
         except ValidationError as error:
             raise ValidationError([f"{field.removeprefix('data_json.')}: {message}"
                                    for field, messages_ in error.message_dict.items()
@@ -152,7 +152,7 @@ class GraphicAdmin(LeagueRoleAdmin, ServiceTransactions, SimpleHistoryAdmin):
         if graphic is not None:
             base = settings.PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
             extra_context = {**(extra_context or {}),
-                             "overlay_url": selectors.overlay_url(graphic, overlay_base=base)}
+                             "overlay_url": payloads.overlay_url(graphic, overlay_base=base)}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -186,7 +186,7 @@ class GraphicAdmin(LeagueRoleAdmin, ServiceTransactions, SimpleHistoryAdmin):
             graphic = services.graphic_revision_restore(graphic_id=object_id, history_id=version_id,
                                                         user=request.user, session_id=_admin_session(request))
         except SERVICE_ERRORS as error:
-            self.message_user(request, _error_text(error), messages.ERROR)
+            self.message_user(request, error_text(error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
         self.message_user(request, f"Reverted; {graphic} is now at version {graphic.version}.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:graphics_graphic_change", args=[graphic.pk]))
@@ -198,7 +198,7 @@ class GraphicAdmin(LeagueRoleAdmin, ServiceTransactions, SimpleHistoryAdmin):
                 call(graphic)
                 done += 1
             except SERVICE_ERRORS as error:
-                self.message_user(request, f"{graphic}: {_error_text(error)}", messages.ERROR)
+                self.message_user(request, f"{graphic}: {error_text(error)}", messages.ERROR)
         if done:
             self.message_user(request, f"{verb} {done} graphic(s).", messages.SUCCESS)
 

@@ -6,16 +6,16 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
-from galdash import presence
-from galdash.consumers import FanoutConsumer
-from galdash.fanout import Broadcast
-from galdash.realtime import DASHBOARD_GROUP, graphic_group, publish, tournament_group
-from galdash.ws_auth import query_param
+from accounts.socket_auth import query_param
 from graphics.overlay import overlay_snapshot, standings_source, tournament_standings
+from realtime import events, presence
+from realtime.consumers import FanoutConsumer
+from realtime.events import DASHBOARD_GROUP, graphic_group, publish, tournament_group
+from realtime.hub import Broadcast
 
 CLOSE_NOT_FOUND = 4004
 # After these the overlay's URL no longer shows anything: forward the event, then close.
-ENDING_EVENTS = frozenset({"graphic_archived", "graphic_deleted", "overlay_key_rotated"})
+ENDING_EVENTS = frozenset({events.GRAPHIC_ARCHIVED, events.GRAPHIC_DELETED, events.OVERLAY_KEY_ROTATED})
 
 
 class OverlayConsumer(FanoutConsumer):
@@ -61,7 +61,7 @@ class OverlayConsumer(FanoutConsumer):
         }
         presence.register(record)
         self.registered = True
-        await self._announce("overlay_connected")
+        await self._announce(events.OVERLAY_CONNECTED)
 
     async def _snapshot(self) -> dict | None:
         return await database_sync_to_async(overlay_snapshot)(
@@ -99,7 +99,7 @@ class OverlayConsumer(FanoutConsumer):
             return
         if broadcast.event in ENDING_EVENTS:
             self.close_after_queue(CLOSE_NOT_FOUND)
-        elif broadcast.event == "graphic_updated":
+        elif broadcast.event == events.GRAPHIC_UPDATED:
             data = broadcast.data if isinstance(broadcast.data, dict) else {}
             if "tournament_id" in data and data["tournament_id"] != self.graphic_tournament_id:
                 asyncio.ensure_future(self._resync())
@@ -130,4 +130,4 @@ class OverlayConsumer(FanoutConsumer):
         await super().disconnect(code)
         if self.registered:
             self.registered = False
-            await self._announce("overlay_disconnected")
+            await self._announce(events.OVERLAY_DISCONNECTED)

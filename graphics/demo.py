@@ -1,6 +1,6 @@
 """Demo graphics for `make run`: a title card and a standings board."""
 
-from graphics import selectors, services
+from graphics import payloads, services
 from graphics.models import Graphic
 
 TITLE_CARD = {
@@ -53,7 +53,7 @@ def seed(admin, *, base_url: str, tournament_id: int | None = None) -> list[str]
                 user=admin, title=title, event_name="Demo night", data_json=data,
                 tournament_id=tournament_id if data is STANDINGS_BOARD else None,
             )
-        lines.append(f"{title}: {selectors.overlay_url(graphic, overlay_base=base_url)}")
+        lines.append(f"{title}: {payloads.overlay_url(graphic, overlay_base=base_url)}")
     return lines
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from accounts import demo
 from accounts.roles import VIEWER, has_role
 from graphics import selectors
-from graphics.overlay import overlay_clients
+from realtime.presence import overlay_clients
 
 
 @require_safe

@@ -1,11 +1,18 @@
-"""What an overlay is shown on connect, and which overlays are connected."""
+"""The overlay an OBS browser source shows: its page, `/overlay/<id>/?key=<overlay key>` (static
+HTML + JS; everything it draws comes over the overlay socket, `graphics.consumers`), and what
+the socket sends on connect."""
 
 import hmac
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
-from galdash import presence
 from graphics.models import Graphic
+from tournaments.selectors import overlay_standings, standings_tournament_id
 
 OVERLAY_FIELDS = ("id", "title", "data_json", "version", "on_air", "tournament_id")
 
@@ -30,15 +37,11 @@ def overlay_graphic(*, graphic_id, key: str) -> Graphic | None:
 def tournament_standings(tournament_id: int | None) -> list[dict]:
     """The standings an overlay of a graphic bound to `tournament_id` draws; a graphic bound to
     none draws the default standings of `/players/ranked`, as the dashboard's view page does."""
-    from tournaments.selectors import overlay_standings
-
     return overlay_standings(tournament_id=tournament_id)
 
 
 def standings_source(tournament_id: int | None) -> int | None:
     """The tournament whose standings events an overlay of that graphic follows."""
-    from tournaments.selectors import standings_tournament_id
-
     return standings_tournament_id(tournament_id=tournament_id)
 
 
@@ -54,14 +57,32 @@ def overlay_snapshot(*, graphic_id, key: str) -> dict | None:
     }
 
 
-def overlay_clients(graphic_id: int | None = None) -> list[dict]:
-    """Connected overlay sockets (of every process when `REDIS_URL` is set), oldest first:
-    `{graphic_id, connected_at, last_ping, version, client}`."""
-    clients = [
-        {key: record.get(key) for key in ("graphic_id", "connected_at", "last_ping", "version",
-                                          "client")}
-        for record in presence.records()
-        if record.get("kind") == "overlay"
-        and (graphic_id is None or record.get("graphic_id") == graphic_id)
-    ]
-    return sorted(clients, key=lambda client: (client["graphic_id"], client["connected_at"]))
+NOT_FOUND_PAGE = (
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Overlay not found</title>"
+    "<style>html,body{background:transparent;font:16px sans-serif}</style></head>"
+    "<body><p>Overlay not found: the graphic does not exist, is archived, or the key is wrong.</p>"
+    "</body></html>"
+)
+
+# The page draws user-supplied canvases: scripts only from us, images from anywhere (backgrounds
+# are URLs or data URLs), the socket only to this host.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src * data: blob:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'"
+)
+
+
+@require_safe
+@never_cache
+def overlay_page(request: HttpRequest, graphic_id: int) -> HttpResponse:
+    key = request.GET.get("key", "")
+    graphic = overlay_graphic(graphic_id=graphic_id, key=key)
+    if graphic is None:
+        return HttpResponseNotFound(NOT_FOUND_PAGE)
+    query = f"?{urlencode({'key': key})}" if key else ""
+    config = {"graphicId": graphic.id, "socketPath": f"/ws/overlay/{graphic.id}/{query}"}
+    response = render(request, "graphics/overlay.html", {"graphic": graphic, "config": config})
+    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    # The URL holds the overlay key: never hand it to image hosts.
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,19 +1,19 @@
 """Input shapes of the graphics API, and output shapes that answer exactly what
-`graphics.selectors.graphic_json` builds (the fields are declared for the OpenAPI schema)."""
+`graphics.payloads.graphic_json` builds (the fields are declared for the OpenAPI schema)."""
 
 import json
 
 from django.conf import settings
 from rest_framework import serializers
 
-from graphics import selectors
+from graphics import payloads
 
 
 def graphic_list_body(rows: list[dict], *, overlay_base: str) -> bytes:
     """`{graphics: [Graphic], total}` as JSON, each canvas spliced in as stored."""
     items = []
     for row in rows:
-        head = json.dumps(selectors.graphic_json_from_row(row, overlay_base=overlay_base),
+        head = json.dumps(payloads.graphic_json_from_row(row, overlay_base=overlay_base),
                           ensure_ascii=False, separators=(",", ":"))
         items.append(f'{head[:-1]},"data_json":{row["data_text"]}}}')
     return f'{{"graphics":[{",".join(items)}],"total":{len(items)}}}'.encode()
@@ -86,7 +86,7 @@ class LockOutput(serializers.Serializer):
     locked_by = serializers.CharField()
 
     def to_representation(self, instance):
-        return selectors.lock_json(instance, session_id=self.context.get("session_id"))
+        return payloads.lock_json(instance, session_id=self.context.get("session_id"))
 
 
 class GraphicOutput(serializers.Serializer):
@@ -105,7 +105,7 @@ class GraphicOutput(serializers.Serializer):
     canvas_lock = LockOutput(allow_null=True)
 
     def to_representation(self, instance):
-        return selectors.graphic_json(instance, overlay_base=self.context["overlay_base"])
+        return payloads.graphic_json(instance, overlay_base=self.context["overlay_base"])
 
 
 class ArchivedGraphicOutput(GraphicOutput):
@@ -113,7 +113,7 @@ class ArchivedGraphicOutput(GraphicOutput):
     archive_reason = serializers.CharField()
 
     def to_representation(self, instance):
-        return selectors.archived_graphic_json(instance, overlay_base=self.context["overlay_base"])
+        return payloads.archived_graphic_json(instance, overlay_base=self.context["overlay_base"])
 
 
 class GraphicListOutput(serializers.Serializer):

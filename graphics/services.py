@@ -1,11 +1,10 @@
 """Every write to a graphic, its lock and its archive state.
 
 Each service runs in one transaction, takes the graphic row with `select_for_update()` (so
-concurrent writers queue on it) and publishes its event through `galdash.realtime.publish`.
+concurrent writers queue on it) and publishes its event through `realtime.events.publish`.
 """
 
 import copy
-import json
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,92 +13,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import is_administrator
-from galdash.errors import Conflict, NotFound, PayloadTooLarge
-from galdash.realtime import DASHBOARD_GROUP, graphic_group, publish
+from core.errors import Conflict, NotFound
+from graphics.canvas import EMPTY_CANVAS, canvas_clean
 from graphics.models import ArchiveEntry, CanvasLock, Graphic, new_overlay_key
-from graphics.selectors import graphic_json, live_lock_of, lock_json
-from tournaments.models import Tournament
+from graphics.payloads import graphic_json, lock_json
+from graphics.selectors import live_lock_of
+from realtime import events
+from realtime.events import DASHBOARD_GROUP, graphic_group, publish
+from tournaments.selectors import tournament_exists, tournament_get
 
-ELEMENT_TYPES = ("text", "players", "scores", "placements")
-LIST_TYPES = ("players", "scores", "placements")
 TITLE_MAX = 255
 REASON_MAX = 500
-
-
-# Canvas validation -------------------------------------------------------------------------
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _element_errors(index: int, element) -> dict[str, list[str]]:
-    prefix = f"data_json.elements[{index}]"
-    if not isinstance(element, dict):
-        return {prefix: ["must be an object"]}
-    errors: dict[str, list[str]] = {}
-    if not isinstance(element.get("id"), (str, int)) or isinstance(element.get("id"), bool) \
-            or element.get("id") == "":
-        errors[f"{prefix}.id"] = ["is required (a string or a number)"]
-    kind = element.get("type")
-    if kind not in ELEMENT_TYPES:
-        errors[f"{prefix}.type"] = [f"must be one of {', '.join(ELEMENT_TYPES)}"]
-    for axis in ("x", "y"):
-        if not _is_number(element.get(axis)):
-            errors[f"{prefix}.{axis}"] = ["must be a number"]
-    if kind == "text" and not isinstance(element.get("content"), str):
-        errors[f"{prefix}.content"] = ["is required for a text element (a string)"]
-    if kind in LIST_TYPES:
-        if not _is_number(element.get("spacing")):
-            errors[f"{prefix}.spacing"] = [f"is required for a {kind} element (a number)"]
-        count = element.get("previewCount")
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            errors[f"{prefix}.previewCount"] = [
-                f"is required for a {kind} element (a whole number, 0 or more)"]
-    return errors
-
-
-# What a graphic created without a canvas (absent, null or {}) starts with.
-EMPTY_CANVAS = {"background": None, "elements": []}
-
-
-def canvas_clean(data) -> dict:
-    """The canvas of DESIGN 7.1 from an object or a string holding JSON.
-
-    Raises ValidationError naming each bad field, PayloadTooLarge beyond
-    `GRAPHIC_DATA_MAX_BYTES` (measured as UTF-8 JSON). Unknown extra keys are kept.
-    """
-    if isinstance(data, (str, bytes)):
-        try:
-            data = json.loads(data)
-        except ValueError as error:
-            raise ValidationError({"data_json": [f"is not valid JSON ({error})"]})
-    if not isinstance(data, dict):
-        raise ValidationError({"data_json": ["must be a JSON object"]})
-    size = len(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
-    if size > settings.GRAPHIC_DATA_MAX_BYTES:
-        raise PayloadTooLarge(
-            f"data_json is {size} bytes; the limit is {settings.GRAPHIC_DATA_MAX_BYTES}.")
-    errors: dict[str, list[str]] = {}
-    background = data.get("background")
-    if background is not None:
-        if not isinstance(background, dict):
-            errors["data_json.background"] = ["must be an object or null"]
-        else:
-            if "imageUrl" in background and not isinstance(background["imageUrl"], (str, type(None))):
-                errors["data_json.background.imageUrl"] = ["must be a string"]
-            for side in ("width", "height"):
-                if side in background and background[side] is not None and (
-                        not _is_number(background[side]) or background[side] <= 0):
-                    errors[f"data_json.background.{side}"] = ["must be a positive number"]
-    elements = data.get("elements")
-    if not isinstance(elements, list):
-        errors["data_json.elements"] = ["is required (a list of elements)"]
-    else:
-        for index, element in enumerate(elements):
-            errors.update(_element_errors(index, element))
-    if errors:
-        raise ValidationError(errors)
-    return data
 
 
 def _clean_title(title, field: str = "title") -> str:
@@ -118,13 +42,13 @@ def _clean_event_name(event_name, field: str = "event_name") -> str:
     return event_name
 
 
-def _tournament(tournament_id) -> Tournament | None:
+def _tournament(tournament_id):
     if tournament_id is None:
         return None
-    tournament = Tournament.objects.filter(pk=tournament_id).first()
-    if tournament is None:
+    try:
+        return tournament_get(tournament_id=tournament_id)
+    except NotFound:
         raise ValidationError({"tournament_id": [f"No tournament with id {tournament_id}."]})
-    return tournament
 
 
 # Shared pieces ------------------------------------------------------------------------------
@@ -161,8 +85,7 @@ def _refuse_if_locked_by_other(graphic: Graphic, session_id: str | None, action:
 
 def _publish_graphic(event_type: str, graphic: Graphic) -> None:
     data = graphic_json(graphic, overlay_base=settings.PUBLIC_BASE_URL)
-    publish(DASHBOARD_GROUP, event_type, data)
-    publish(graphic_group(graphic.pk), event_type, data)
+    publish((DASHBOARD_GROUP, graphic_group(graphic.pk)), event_type, data)
 
 
 def _save_revision(graphic: Graphic, *, user, reason: str, fields: list[str]) -> None:
@@ -202,7 +125,7 @@ def graphic_create(*, user, title, event_name: str = "", data_json=None,
         graphic._history_user = graphic.created_by
         graphic._change_reason = "Created"
         graphic.save()
-        _publish_graphic("graphic_created", graphic)
+        _publish_graphic(events.GRAPHIC_CREATED, graphic)
     return graphic
 
 
@@ -235,7 +158,7 @@ def _update(graphic: Graphic, *, user, session_id, expected_version, changes: di
         graphic.tournament = _tournament(changes["tournament_id"])
         fields.append("tournament")
     _save_revision(graphic, user=user, reason=reason, fields=fields)
-    _publish_graphic("graphic_updated", graphic)
+    _publish_graphic(events.GRAPHIC_UPDATED, graphic)
     return graphic
 
 
@@ -270,7 +193,7 @@ def graphic_revision_restore(*, graphic_id, history_id, user, session_id: str | 
         if revision is None:
             raise NotFound(f"Graphic {graphic.pk} has no revision {history_id}.")
         tournament_id = revision.tournament_id
-        if tournament_id is not None and not Tournament.objects.filter(pk=tournament_id).exists():
+        if tournament_id is not None and not tournament_exists(tournament_id=tournament_id):
             tournament_id = None  # the tournament has been deleted since
         changes = {"title": revision.title, "event_name": revision.event_name,
                    "data_json": revision.data_json, "tournament_id": tournament_id}
@@ -300,7 +223,7 @@ def graphic_duplicate(*, graphic_id, user, new_title: str | None = None,
         graphic._history_user = graphic.created_by
         graphic._change_reason = f"Duplicated from graphic {source.pk}"
         graphic.save()
-        _publish_graphic("graphic_created", graphic)
+        _publish_graphic(events.GRAPHIC_CREATED, graphic)
     return graphic
 
 
@@ -334,7 +257,7 @@ def graphic_archive(*, graphic_id, user, reason: str = "", session_id: str | Non
         _save_state(graphic, ["archived", "archived_at", "on_air"])
         _archive_entry(graphic, ArchiveEntry.Action.ARCHIVED, user, reason)
         graphic.archive_reason = reason
-        _publish_graphic("graphic_archived", graphic)
+        _publish_graphic(events.GRAPHIC_ARCHIVED, graphic)
     return graphic
 
 
@@ -350,7 +273,7 @@ def graphic_restore(*, graphic_id, user) -> Graphic:
         graphic.archived, graphic.archived_at = False, None
         _save_state(graphic, ["archived", "archived_at"])
         _archive_entry(graphic, ArchiveEntry.Action.RESTORED, user)
-        _publish_graphic("graphic_restored", graphic)
+        _publish_graphic(events.GRAPHIC_RESTORED, graphic)
     return graphic
 
 
@@ -369,8 +292,7 @@ def graphic_delete_permanently(*, graphic_id, user, session_id: str | None = Non
         ArchiveEntry.objects.filter(graphic=graphic).update(graphic=None)
         data = {"id": graphic.pk, "title": graphic.title}
         graphic.delete()
-        publish(DASHBOARD_GROUP, "graphic_deleted", data)
-        publish(graphic_group(data["id"]), "graphic_deleted", data)
+        publish((DASHBOARD_GROUP, graphic_group(data["id"])), events.GRAPHIC_DELETED, data)
     return entry
 
 
@@ -386,7 +308,7 @@ def graphic_set_on_air(*, graphic_id, user, on_air: bool) -> Graphic:
             raise Conflict(f"Graphic {graphic.pk} is archived; restore it first.", code="archived")
         graphic.on_air = on_air
         _save_state(graphic, ["on_air"])
-        _publish_graphic("on_air" if on_air else "off_air", graphic)
+        _publish_graphic(events.ON_AIR if on_air else events.OFF_AIR, graphic)
     return graphic
 
 
@@ -400,8 +322,8 @@ def graphic_overlay_key_rotate(*, graphic_id, user) -> Graphic:
         graphic = _locked_graphic(graphic_id)
         graphic.overlay_key = new_overlay_key()
         _save_state(graphic, ["overlay_key"])
-        publish(graphic_group(graphic.pk), "overlay_key_rotated", {"id": graphic.pk})
-        publish(DASHBOARD_GROUP, "graphic_updated",
+        publish(graphic_group(graphic.pk), events.OVERLAY_KEY_ROTATED, {"id": graphic.pk})
+        publish(DASHBOARD_GROUP, events.GRAPHIC_UPDATED,
                 graphic_json(graphic, overlay_base=settings.PUBLIC_BASE_URL))
     return graphic
 
@@ -449,7 +371,7 @@ def lock_acquire(*, graphic_id, session_id: str, user) -> CanvasLock:
                 lock.user, lock.locked_by = owner["user"], owner["locked_by"]
             lock.expires_at = expires_at
             lock.save(update_fields=["session_id", "locked_at", "user", "locked_by", "expires_at"])
-        _publish_lock("lock_acquired", lock_json(lock, session_id=None))
+        _publish_lock(events.LOCK_ACQUIRED, lock_json(lock, session_id=None))
     return lock
 
 
@@ -470,7 +392,7 @@ def lock_refresh(*, graphic_id, session_id: str, user) -> CanvasLock:
 def _release(lock: CanvasLock, reason: str) -> None:
     data = {"graphic_id": lock.graphic_id, "locked_by": lock.locked_by, "reason": reason}
     lock.delete()
-    _publish_lock("lock_released", data)
+    _publish_lock(events.LOCK_RELEASED, data)
 
 
 def lock_release(*, graphic_id, session_id: str, user) -> bool:

@@ -9,9 +9,10 @@ from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import IsAdministrator, IsReader, IsWriter, ReadAnyWriteEditor
 from accounts.roles import is_administrator
-from galdash.api import IsAdministrator, IsReader, IsWriter, ReadAnyWriteEditor, paginate
-from graphics import selectors, services
+from core.api import paginate
+from graphics import payloads, selectors, services
 from graphics.overlay import tournament_standings
 from graphics.serializers import (
     ArchiveInput,
@@ -118,7 +119,7 @@ class GraphicDetailView(APIView):
         graphic = services.graphic_archive(graphic_id=graphic_id, user=request.user,
                                            session_id=body.get("session_id") or None)
         return Response({"success": True, "message": f"Graphic {graphic.pk} archived.",
-                         "graphic_id": graphic.pk, "archived_at": selectors.iso(graphic.archived_at)})
+                         "graphic_id": graphic.pk, "archived_at": payloads.iso(graphic.archived_at)})
 
 
 class GraphicDuplicateView(APIView):
@@ -204,7 +205,7 @@ class GraphicOverlayKeyView(APIView):
     def post(self, request, graphic_id):
         graphic = services.graphic_overlay_key_rotate(graphic_id=graphic_id, user=request.user)
         return Response({"id": graphic.pk,
-                         "overlay_url": selectors.overlay_url(graphic, overlay_base=overlay_base(request))})
+                         "overlay_url": payloads.overlay_url(graphic, overlay_base=overlay_base(request))})
 
 
 class EventListView(APIView):
@@ -297,7 +298,7 @@ class ArchiveView(APIView):
                                            reason=body.get("reason") or "",
                                            session_id=body.get("session_id") or None)
         return Response({"success": True, "message": f"Graphic {graphic.pk} archived.",
-                         "graphic_id": graphic.pk, "archived_at": selectors.iso(graphic.archived_at)})
+                         "graphic_id": graphic.pk, "archived_at": payloads.iso(graphic.archived_at)})
 
 
 class ArchiveRestoreView(APIView):
@@ -307,7 +308,7 @@ class ArchiveRestoreView(APIView):
     def post(self, request, graphic_id):
         graphic = services.graphic_restore(graphic_id=graphic_id, user=request.user)
         return Response({"success": True, "message": f"Graphic {graphic.pk} restored.",
-                         "graphic_id": graphic.pk, "restored_at": selectors.iso(graphic.updated_at)})
+                         "graphic_id": graphic.pk, "restored_at": payloads.iso(graphic.updated_at)})
 
 
 class LockCleanupView(APIView):

@@ -12,8 +12,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import LeagueRoleAdmin, ReadOnlyAdmin
 from accounts.roles import ADMINISTRATOR, EDITOR
-from core.admin import SERVICE_ERRORS, LeagueRoleAdmin, ReadOnlyAdmin, ServiceTransactions, error_text
+from core.admin import SERVICE_ERRORS, ServiceTransactions, error_text
 from tournaments import selectors, services
 from tournaments.models import (
     PlacementCorrection,

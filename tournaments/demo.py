@@ -6,7 +6,7 @@ transaction (the services open their own, durable, one) and demo data needs no e
 
 import random
 
-from accounts.models import User
+from accounts.demo import seed_member
 from tournaments.models import Lobby, Placement, Registration, Round, Seat, Tournament
 from tournaments.scoring import DEFAULT_POINTS, DEFAULT_TIEBREAKERS
 from tournaments.services import snake_lobbies
@@ -29,6 +29,10 @@ def seed(admin, *, base_url: str) -> list[str]:
     ]
 
 
+def demo_tournament_id() -> int:
+    return Tournament.objects.values_list("id", flat=True).get(name=DEMO_TOURNAMENT)
+
+
 def reset() -> None:
     """Delete the demo tournament with its rounds and results (the members stay)."""
     Tournament.objects.filter(name=DEMO_TOURNAMENT).delete()
@@ -42,15 +46,8 @@ def _create() -> Tournament:
     )
     players = []
     for index, name in enumerate(DEMO_PLAYERS, start=1):
-        user, created = User.objects.get_or_create(
-            username=f"demo-{name.lower()}",
-            defaults={"display_name": name, "discord_id": f"10000000000000{index:04d}",
-                      "riot_id": f"{name}#GAL"},
-        )
-        if created:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        players.append(user)
+        players.append(seed_member(username=f"demo-{name.lower()}", display_name=name,
+                                   discord_id=f"10000000000000{index:04d}", riot_id=f"{name}#GAL"))
     Registration.objects.bulk_create(Registration(tournament=tournament, user=u) for u in players)
 
     shuffle = random.Random(2026)

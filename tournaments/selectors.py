@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Prefetch, Q
 
-from galdash.errors import NotFound
+from core.errors import NotFound
 from tournaments.models import (
     Lobby,
     Placement,
@@ -22,6 +22,10 @@ def tournament_get(*, tournament_id: int) -> Tournament:
     if tournament is None:
         raise NotFound(f"Tournament {tournament_id} does not exist.", code="tournament_not_found")
     return tournament
+
+
+def tournament_exists(*, tournament_id: int) -> bool:
+    return Tournament.objects.filter(pk=tournament_id).exists()
 
 
 ACTIVE_ORDER = [Tournament.Status.IN_PROGRESS, Tournament.Status.REGISTRATION,

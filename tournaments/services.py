@@ -12,9 +12,10 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from accounts.models import User
-from galdash.errors import Conflict, NotFound
-from galdash.realtime import DASHBOARD_GROUP, publish, tournament_group
+from accounts.selectors import member_get, members_by_ids
+from core.errors import Conflict, NotFound
+from realtime import events
+from realtime.events import DASHBOARD_GROUP, publish, tournament_group
 from tournaments.models import (
     Lobby,
     Placement,
@@ -57,7 +58,7 @@ def _round(tournament: Tournament, number: int) -> Round:
 
 
 def _publish_tournament(tournament: Tournament, action: str) -> None:
-    publish(DASHBOARD_GROUP, "tournament_update", {
+    publish(DASHBOARD_GROUP, events.TOURNAMENT_UPDATE, {
         "action": action,
         "tournament": {"id": tournament.id, "name": tournament.name, "status": tournament.status},
     })
@@ -65,8 +66,7 @@ def _publish_tournament(tournament: Tournament, action: str) -> None:
 
 def _publish_standings(tournament: Tournament) -> None:
     standings = standings_of(tournament=tournament)
-    publish(DASHBOARD_GROUP, "standings_update", standings)
-    publish(tournament_group(tournament.id), "standings_update", standings)
+    publish((DASHBOARD_GROUP, tournament_group(tournament.id)), events.STANDINGS_UPDATE, standings)
 
 
 def tournament_validate(*, tournament: Tournament | None, changes: dict) -> dict:
@@ -145,18 +145,6 @@ def tournament_delete(*, tournament_id: int) -> None:
         _publish_tournament(tournament, "deleted")
 
 
-def _member(*, user_id: int | None = None, discord_id: str | None = None) -> User:
-    if user_id is not None:
-        user = User.objects.filter(pk=user_id).first()
-        label = f"id {user_id}"
-    else:
-        user = User.objects.filter(discord_id=discord_id).first()
-        label = f"Discord id {discord_id}"
-    if user is None:
-        raise NotFound(f"No league member with {label}.", code="user_not_found")
-    return user
-
-
 def registration_create(*, tournament_id: int, user_id: int | None = None,
                         discord_id: str | None = None) -> Registration:
     """Register a member (by id or Discord id). Refuses a finished tournament (400), an inactive
@@ -164,7 +152,7 @@ def registration_create(*, tournament_id: int, user_id: int | None = None,
     `tournament_update` and `standings_update`."""
     with transaction.atomic(durable=True):
         tournament = _locked_tournament(tournament_id)
-        user = _member(user_id=user_id, discord_id=discord_id)
+        user = member_get(user_id=user_id, discord_id=discord_id)
         if tournament.status in FINISHED:
             raise ValidationError({"tournament": [f"The tournament is {tournament.status}."]})
         if not user.is_active:
@@ -319,8 +307,7 @@ def _validate_results(tournament: Tournament, round_: Round, lobbies: list[dict]
     entries = [e for lobby in lobbies for e in lobby["placements"]]
     user_ids = {e["user_id"] for e in entries if e.get("user_id") is not None}
     discord_ids = {e["discord_id"] for e in entries if e.get("user_id") is None}
-    users = {u.id: u for u in User.objects.filter(pk__in=user_ids)}
-    by_discord = {u.discord_id: u for u in User.objects.filter(discord_id__in=discord_ids)}
+    users, by_discord = members_by_ids(user_ids=user_ids, discord_ids=discord_ids)
     registered = set(Registration.objects.filter(tournament=tournament)
                      .values_list("user_id", flat=True))
     posted_numbers = [lobby["lobby"] for lobby in lobbies]
@@ -375,7 +362,7 @@ def _as_rows(placements, scoring) -> list[dict]:
              "points": scoring.points_for(p.placement)} for p in placements]
 
 
-def results_post(*, tournament_id: int, number: int, lobbies: list[dict], by: User | None) -> dict:
+def results_post(*, tournament_id: int, number: int, lobbies: list[dict], by) -> dict:
     """Record a round's results: `lobbies` = [{lobby, placements: [{user_id | discord_id,
     placement}]}]. All or nothing: placements 1..k unique within a lobby of at most 8, each
     player once in the round, registered members only, tournament in progress; a 400 lists
@@ -430,13 +417,12 @@ def results_post(*, tournament_id: int, number: int, lobbies: list[dict], by: Us
 
         answer = {"tournament_id": tournament.id, "round": round_.number, "round_name": round_.name,
                   "status": round_.status, "lobbies": answer_lobbies, "corrected_lobbies": corrected}
-        publish(DASHBOARD_GROUP, "placement_update", answer)
-        publish(tournament_group(tournament.id), "placement_update", answer)
+        publish((DASHBOARD_GROUP, tournament_group(tournament.id)), events.PLACEMENT_UPDATE, answer)
         _publish_standings(tournament)
     return answer
 
 
-def snapshot_create(*, tournament_id: int | None, by: User | None) -> StandingsSnapshot:
+def snapshot_create(*, tournament_id: int | None, by) -> StandingsSnapshot:
     """Freeze the live standings of a tournament (default: the latest active one, 404 when there
     is none) as a StandingsSnapshot."""
     with transaction.atomic(durable=True):

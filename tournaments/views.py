@@ -7,8 +7,9 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from galdash.api import ReadAnyWriteEditor, paginate
-from galdash.errors import NotFound
+from accounts.permissions import ReadAnyWriteEditor
+from core.api import paginate
+from core.errors import NotFound
 from tournaments import selectors, services
 from tournaments.serializers import (
     LobbyOutput,

@@ -3,7 +3,7 @@ from django.urls import path
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from galdash.api import IsAdministrator, ReadAnyWriteEditor
+from accounts.permissions import IsAdministrator, ReadAnyWriteEditor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("accounts.tests.test_roles")]
 

@@ -6,7 +6,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from config.models import Configuration
-from galdash.realtime import DASHBOARD_GROUP
+from realtime.events import DASHBOARD_GROUP
 
 
 class EventListener:

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from config import services
 from config.models import Configuration
 from config.tests.conftest import make_configuration
-from galdash.errors import Conflict, NotFound, PayloadTooLarge
+from core.errors import Conflict, NotFound, PayloadTooLarge
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ import pytest
 from django.contrib import admin
 from django.test import Client
 
+from accounts.permissions import LeagueRoleAdmin
 from accounts.roles import ADMINISTRATOR, EDITOR, VIEWER
 from config.models import Configuration
 from conftest import make_user
-from core.admin import LeagueRoleAdmin
 from graphics.models import Graphic
 from tournaments.models import Round, Tournament
 from tournaments.tests.builders import tournament_with_members

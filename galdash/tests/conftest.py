@@ -1,1 +1,1 @@
-from galdash.tests.socket_helpers import role_groups  # noqa: F401
+from realtime.tests.socket_helpers import role_groups  # noqa: F401

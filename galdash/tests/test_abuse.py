@@ -11,8 +11,8 @@ from channels.db import database_sync_to_async
 
 from accounts.models import AuthLog, User
 from conftest import access_token, make_user
-from galdash.tests.socket_helpers import role_groups  # noqa: F401
 from graphics.models import Graphic
+from realtime.tests.socket_helpers import role_groups  # noqa: F401
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
 

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db import connection
 
 from conftest import access_token, current_database_url
-from galdash.tests.socket_helpers import role_groups  # noqa: F401
 from graphics.models import Graphic
+from realtime.tests.socket_helpers import role_groups  # noqa: F401
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
 

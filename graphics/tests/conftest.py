@@ -16,8 +16,8 @@ import pytest_asyncio
 from channels.layers import get_channel_layer
 
 from conftest import DaphneProcess, current_database_url
-from galdash.realtime import DASHBOARD_GROUP, graphic_group
 from graphics import services
+from realtime.events import DASHBOARD_GROUP, graphic_group
 
 
 def canvas(*elements, **extra) -> dict:

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import make_user
-from galdash.realtime import graphic_group
 from graphics import services
 from graphics.models import ArchiveEntry, CanvasLock, Graphic
 from graphics.tests.conftest import canvas, list_element, make_graphic, text_element
+from realtime.events import graphic_group
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,11 @@ import pytest
 from django.utils import timezone
 
 from conftest import client_for, make_user
-from galdash.realtime import graphic_group
 from graphics import services
 from graphics.models import ArchiveEntry, CanvasLock, Graphic
-from graphics.selectors import MASKED_SESSION_ID
+from graphics.payloads import MASKED_SESSION_ID
 from graphics.tests.conftest import canvas, list_element, make_graphic, text_element
+from realtime.events import graphic_group
 from tournaments.models import Tournament
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from django.test import Client
 
 from accounts.roles import VIEWER
 from conftest import make_user
-from galdash.tests.socket_helpers import eventually, open_socket, receive, role_groups  # noqa: F401
 from graphics.models import Graphic
+from realtime.tests.socket_helpers import eventually, open_socket, receive, role_groups  # noqa: F401
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
 

@@ -5,8 +5,10 @@ import pytest
 from channels.db import database_sync_to_async
 
 from conftest import access_token, client_for, make_user
-from galdash.realtime import DASHBOARD_GROUP, graphic_group, tournament_group
-from galdash.tests.socket_helpers import (  # noqa: F401 (role_groups is a fixture)
+from graphics.models import Graphic
+from realtime.events import DASHBOARD_GROUP, graphic_group, tournament_group
+from realtime.presence import overlay_clients
+from realtime.tests.socket_helpers import (  # noqa: F401 (role_groups is a fixture)
     close_code,
     eventually,
     open_socket,
@@ -14,8 +16,6 @@ from galdash.tests.socket_helpers import (  # noqa: F401 (role_groups is a fixtu
     receive,
     role_groups,
 )
-from graphics.models import Graphic
-from graphics.overlay import overlay_clients
 from tournaments.models import Tournament
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]

@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from galdash.errors import Conflict, NotFound, PayloadTooLarge
+from core.errors import Conflict, NotFound, PayloadTooLarge
 from graphics import services
+from graphics.canvas import canvas_clean
 from graphics.models import ArchiveEntry, CanvasLock, Graphic
 from graphics.tests.conftest import canvas, list_element, make_graphic, text_element
 
@@ -15,10 +16,10 @@ pytestmark = pytest.mark.django_db
 class TestCanvas:
     def test_the_dashboards_own_shape_is_valid_and_extra_keys_are_kept(self):
         data = {"elements": [], "settings": {"grid": True}}
-        assert services.canvas_clean(data) == data
+        assert canvas_clean(data) == data
 
     def test_a_string_holding_json_is_parsed(self):
-        assert services.canvas_clean('{"elements": [], "background": null}') == {
+        assert canvas_clean('{"elements": [], "background": null}') == {
             "elements": [], "background": None}
 
     @pytest.mark.parametrize("data, field", [
@@ -40,13 +41,13 @@ class TestCanvas:
     ])
     def test_a_wrong_shape_names_the_field(self, data, field):
         with pytest.raises(ValidationError) as caught:
-            services.canvas_clean(data)
+            canvas_clean(data)
         assert field in caught.value.message_dict
 
     def test_over_five_megabytes_is_too_large(self, settings):
         settings.GRAPHIC_DATA_MAX_BYTES = 1000
         with pytest.raises(PayloadTooLarge):
-            services.canvas_clean(canvas(text_element(content="é" * 600)))
+            canvas_clean(canvas(text_element(content="é" * 600)))
 
 
 class TestUpdate:

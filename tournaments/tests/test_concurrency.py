@@ -3,7 +3,7 @@ import threading
 import pytest
 from django.db import connection
 
-from galdash.errors import Conflict
+from core.errors import Conflict
 from tournaments.models import Registration, Tournament
 from tournaments.services import registration_create
 from tournaments.tests.builders import member

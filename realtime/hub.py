@@ -4,7 +4,7 @@ A plain Channels consumer per socket gives every socket its own layer channel, s
 costs one layer message per socket (thousands of Redis writes and wake-ups). Here each
 process runs one `Hub` per event loop: the hub holds one layer channel, subscribes it to every
 group that has local members, and hands each arriving message (already serialized by
-`galdash.realtime.publish`) to the members' bounded queues. The layer sees one message per
+`realtime.events.publish`) to the members' bounded queues. The layer sees one message per
 process, and the text is never re-encoded.
 
 Layer groups expire (`group_expiry`); the hub renews its memberships well before that, so an
@@ -14,30 +14,17 @@ overlay left open for days keeps receiving.
 import asyncio
 import json
 import logging
-import struct
 from functools import cached_property
 from typing import Protocol
 
 from channels.layers import get_channel_layer
 
-from galdash import presence
+from realtime import presence
+from realtime.transport import text_frame
 
 logger = logging.getLogger(__name__)
 
 RECEIVE_RETRY_SECONDS = 1.0
-
-
-def text_frame(payload: bytes) -> bytes:
-    """A WebSocket text frame as a server sends it (unmasked, unfragmented): identical for every
-    socket, so a broadcast is framed once."""
-    length = len(payload)
-    if length < 126:
-        header = struct.pack("!BB", 0x81, length)
-    elif length < 1 << 16:
-        header = struct.pack("!BBH", 0x81, 126, length)
-    else:
-        header = struct.pack("!BBQ", 0x81, 127, length)
-    return header + payload
 
 
 class Broadcast:

@@ -14,9 +14,9 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from conftest import access_token
-from galdash.realtime import graphic_group
-from galdash.tests.socket_helpers import publish_committed, role_groups  # noqa: F401
 from graphics.models import Graphic
+from realtime.events import graphic_group
+from realtime.tests.socket_helpers import publish_committed, role_groups  # noqa: F401
 
 pytestmark = [
     pytest.mark.redis,

@@ -4,14 +4,13 @@ import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
-
-from galdash import __version__
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +65,7 @@ class HealthView(APIView):
             {
                 "status": "healthy" if healthy else "unhealthy",
                 "timestamp": timezone.now().isoformat(),
-                "version": __version__,
+                "version": settings.VERSION,
                 "checks": checks,
             },
             status=200 if healthy else 503,

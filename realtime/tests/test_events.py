@@ -6,7 +6,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 
-from galdash.realtime import publish
+from realtime.events import publish
 
 pytestmark = pytest.mark.django_db
 

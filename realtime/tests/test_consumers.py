@@ -10,9 +10,9 @@ from django.conf import settings
 from rest_framework_simplejwt.tokens import AccessToken
 
 from conftest import access_token, client_for
-from galdash.fanout import get_hub
-from galdash.realtime import DASHBOARD_GROUP
-from galdash.tests.socket_helpers import (
+from realtime.events import DASHBOARD_GROUP
+from realtime.hub import get_hub
+from realtime.tests.socket_helpers import (
     close_code,
     eventually,
     open_socket,

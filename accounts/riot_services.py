@@ -4,25 +4,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
-from galdash.errors import Conflict, NotFound
-from galdash.realtime import DASHBOARD_GROUP, publish
-from tournaments.riot import RiotId, region_parse, riot_client
+from accounts.riot import RiotId, region_parse, riot_client
+from accounts.selectors import member_get
+from core.errors import Conflict
+from realtime.events import DASHBOARD_GROUP, USER_UPDATE, publish
 
 
 def _member(*, user_id: int | None, discord_id: str | None) -> User | None:
     if user_id is not None and discord_id is not None:
         raise ValidationError("Send user_id or discord_id, not both.")
-    if user_id is not None:
-        member = User.objects.filter(pk=user_id).first()
-        if member is None:
-            raise NotFound(f"No member has user_id {user_id}.")
-        return member
-    if discord_id is not None:
-        member = User.objects.filter(discord_id=discord_id).first()
-        if member is None:
-            raise NotFound(f"No member has discord_id {discord_id}.")
-        return member
-    return None
+    if user_id is None and discord_id is None:
+        return None
+    return member_get(user_id=user_id, discord_id=discord_id)
 
 
 def member_riot_account_link(*, user_id: int, riot_id: str, puuid: str) -> User:
@@ -36,7 +29,7 @@ def member_riot_account_link(*, user_id: int, riot_id: str, puuid: str) -> User:
                            f"{holder.pk} ({holder.player_name}).")
         member.riot_id, member.puuid = riot_id, puuid
         member.save(update_fields=["riot_id", "puuid"])
-        publish(DASHBOARD_GROUP, "user_update", {
+        publish(DASHBOARD_GROUP, USER_UPDATE, {
             "action": "riot_verified", "id": member.pk, "discord_id": member.discord_id,
             "riot_id": riot_id, "puuid": puuid})
     return member

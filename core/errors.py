@@ -1,4 +1,4 @@
-"""Domain errors raised by services; `galdash.api.exception_handler` turns them into the
+"""Domain errors raised by services; `core.api.exception_handler` turns them into the
 error envelope. Services raise these (or Django's ValidationError / PermissionDenied), never
 DRF exceptions."""
 

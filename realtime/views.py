@@ -4,7 +4,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from galdash import presence
+from realtime import presence
 
 
 class SocketStatusSerializer(serializers.Serializer):
@@ -30,3 +30,32 @@ class SocketStatusView(APIView):
             "timestamp": timezone.now(),
             "scope": "cluster" if presence.cluster_wide() else "process",
         }).data)
+
+
+class OverlayQuerySerializer(serializers.Serializer):
+    graphic_id = serializers.IntegerField(required=False, min_value=1)
+
+
+class OverlayClientSerializer(serializers.Serializer):
+    graphic_id = serializers.IntegerField()
+    connected_at = serializers.DateTimeField()
+    last_ping = serializers.DateTimeField(allow_null=True, help_text="null until the first ping")
+    version = serializers.IntegerField(allow_null=True, help_text="the version the page shows")
+    client = serializers.CharField(help_text="address:port of the browser source")
+
+
+class OverlayListSerializer(serializers.Serializer):
+    overlays = OverlayClientSerializer(many=True)
+    total = serializers.IntegerField()
+
+
+class OverlayListView(APIView):
+    """Connected overlay sockets, of every process when REDIS_URL is set."""
+
+    @extend_schema(tags=["graphics"], parameters=[OverlayQuerySerializer],
+                   responses=OverlayListSerializer)
+    def get(self, request):
+        query = OverlayQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        overlays = presence.overlay_clients(query.validated_data.get("graphic_id"))
+        return Response({"overlays": overlays, "total": len(overlays)})

@@ -17,7 +17,7 @@ import httpx
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from galdash.errors import Unavailable, UpstreamTimeout
+from core.errors import Unavailable, UpstreamTimeout
 
 REGIONS = {
     "na": "North America",

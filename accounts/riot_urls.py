@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tournaments import riot_views
+from accounts import riot_views
 
 urlpatterns = [
     path("ign-verification/verify", riot_views.VerifyView.as_view(), name="ign-verify"),

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from accounts.roles import ROLES
 from galdash.asgi import application
-from galdash.realtime import publish
+from realtime.events import publish
 
 
 @database_sync_to_async

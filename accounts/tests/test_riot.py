@@ -8,10 +8,10 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from accounts import riot
 from accounts.models import User
 from conftest import make_user
-from galdash.realtime import DASHBOARD_GROUP
-from tournaments import riot
+from realtime.events import DASHBOARD_GROUP
 
 pytestmark = pytest.mark.django_db
 
@@ -301,7 +301,7 @@ def test_an_unknown_member_is_404_before_riot_is_asked(editor_api, fake_riot):
     response = editor_api.post(VERIFY, {"ign": "Faker#KR1", "discord_id": "999"}, format="json")
 
     assert response.status_code == 404
-    assert response.json()["detail"] == "No member has discord_id 999."
+    assert response.json()["detail"] == "No league member with Discord id 999."
     assert fake_riot.requests == []
 
 

@@ -1,4 +1,5 @@
-"""DRF conventions shared by every app: the error envelope, role permissions, pagination."""
+"""DRF conventions shared by every app: the error envelope and pagination (role permissions:
+`accounts.permissions`)."""
 
 import logging
 
@@ -7,11 +8,10 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
-from rest_framework import exceptions, permissions, serializers
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
-from accounts.roles import can_write, is_administrator
-from galdash.errors import DomainError
+from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -92,44 +92,6 @@ def exception_handler(exc, context):
                 detail = detail[0]
         response.data = error_body(str(detail), str(code))
     return response
-
-
-class IsReader(permissions.BasePermission):
-    """Any valid token (R)."""
-
-    message = "Authentication credentials were not provided or are invalid."
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated)
-
-
-class IsWriter(IsReader):
-    """Administrator or Editor (W)."""
-
-    message = "This action needs the Editor or Administrator role."
-
-    def has_permission(self, request, view):
-        return super().has_permission(request, view) and can_write(request.user)
-
-
-class ReadAnyWriteEditor(IsReader):
-    """Safe methods need a token (R); writes need the Editor or Administrator role (W)."""
-
-    message = IsWriter.message
-
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            return False
-        return request.method in permissions.SAFE_METHODS or can_write(request.user)
-
-
-class IsAdministrator(IsReader):
-    """Administrator only (A)."""
-
-    message = "This action needs the Administrator role."
-
-    def has_permission(self, request, view):
-        return super().has_permission(request, view) and is_administrator(request.user)
 
 
 class PageParams(serializers.Serializer):

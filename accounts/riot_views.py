@@ -4,8 +4,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import riot, riot_services
 from accounts.roles import can_write
-from tournaments import riot, riot_services
 
 TAGS = ["ign-verification"]
 

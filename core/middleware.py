@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve
 
-from galdash.api import error_body
+from core.api import error_body
 
 request_logger = logging.getLogger("galdash.request")
 

@@ -27,7 +27,7 @@ def test_no_route_answers_5xx_or_breaks_its_schema(daphne_server, admin_user, vi
         [SCHEMATHESIS, "run", f"{server.url}/openapi.json",
          "--checks", "not_a_server_error,response_schema_conformance",
          # Riot ID verification needs the Riot API, which answers 503 here by design; its
-         # branches are covered with a fake transport in tournaments/tests/test_riot.py.
+         # branches are covered with a fake transport in accounts/tests/test_riot.py.
          "--exclude-path-regex", "ign-verification",
          "--header", f"Authorization: Bearer {token}",
          "--max-examples", "8", "--seed", "20261125",

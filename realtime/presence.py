@@ -120,3 +120,16 @@ class Sync:
             await asyncio.sleep(FLUSH_SECONDS)
             tick += 1
             await self.flush(everything=tick % refresh_every == 0)
+
+
+def overlay_clients(graphic_id: int | None = None) -> list[dict]:
+    """Connected overlay sockets (of every process when `REDIS_URL` is set), oldest first:
+    `{graphic_id, connected_at, last_ping, version, client}`."""
+    clients = [
+        {key: record.get(key) for key in ("graphic_id", "connected_at", "last_ping", "version",
+                                          "client")}
+        for record in records()
+        if record.get("kind") == "overlay"
+        and (graphic_id is None or record.get("graphic_id") == graphic_id)
+    ]
+    return sorted(clients, key=lambda client: (client["graphic_id"], client["connected_at"]))

@@ -1,0 +1,1 @@
+from realtime.tests.socket_helpers import role_groups  # noqa: F401
