@@ -5,10 +5,9 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from asgiref.sync import sync_to_async
 from django.core.management import call_command
-from django.db import connections
 
+from conftest import in_db
 from graphics import services
 from graphics.models import Graphic
 
@@ -19,17 +18,13 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def demo_board() -> Graphic:
-    try:
-        call_command("seed_demo", stdout=StringIO())
-        board = Graphic.objects.get(title="Demo: standings board")
-        admin = board.created_by
-        return services.graphic_set_on_air(graphic_id=board.pk, user=admin, on_air=True)
-    finally:
-        connections.close_all()
+    call_command("seed_demo", stdout=StringIO())
+    board = Graphic.objects.get(title="Demo: standings board")
+    return services.graphic_set_on_air(graphic_id=board.pk, user=board.created_by, on_air=True)
 
 
 async def test_the_demo_board_fits_the_frame_in_the_fonts_we_serve(page, page_server):
-    board = await sync_to_async(demo_board)()
+    board = await in_db(demo_board)
     fonts_served: list[tuple[str, int]] = []
     page.on("response", lambda response: "/static/graphics/fonts/" in response.url
             and fonts_served.append((response.url, response.status)))

@@ -4,12 +4,10 @@ Chromium through Playwright) against a real daphne process."""
 from pathlib import Path
 
 import pytest
-from asgiref.sync import sync_to_async
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
-from django.db import connections
 
 from accounts.roles import EDITOR
-from conftest import make_user
+from conftest import in_db, make_user
 from graphics.tests.conftest import chromium, page_server  # noqa: F401  (fixtures)
 from tournaments import services
 from tournaments.models import Placement, PlacementCorrection, Round
@@ -20,16 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "editor-pass-123"
-
-
-async def in_db(function, *args, **kwargs):
-    def run():
-        try:
-            return function(*args, **kwargs)
-        finally:
-            connections.close_all()
-
-    return await sync_to_async(run)()
 
 
 def seeded_tournament() -> dict:
