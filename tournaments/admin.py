@@ -291,7 +291,8 @@ class RoundAdmin(LeagueRoleAdmin, admin.ModelAdmin):
         """Enter or correct one lobby's results through `results_post`, the API's own
         validation; re-posting changed rows records a correction with its before/after."""
         round_ = get_object_or_404(Round.objects.select_related("tournament"), pk=round_id)
-        if not self.has_change_permission(request, round_):
+        can_save = self.has_change_permission(request, round_)
+        if not self.has_view_permission(request, round_) or (request.method == "POST" and not can_save):
             raise PermissionDenied
         lobbies = list(round_.lobbies.values_list("number", flat=True))
         try:
@@ -303,6 +304,8 @@ class RoundAdmin(LeagueRoleAdmin, admin.ModelAdmin):
             return redirect("admin:tournaments_round_results", round_.pk)
         form = ResultsForm(request.POST or None, initial={"lobby": lobby},
                            entry=selectors.lobby_entry(round_=round_, lobby=lobby))
+        for field in form.fields.values():
+            field.disabled = not can_save  # a Viewer reads the lobby's results
         problems: list[str] = []
         if request.method == "POST" and form.is_valid():
             if not form.changes_something():
@@ -319,7 +322,7 @@ class RoundAdmin(LeagueRoleAdmin, admin.ModelAdmin):
                 self.message_user(request, f"Lobby {lobby} results {verb}.", messages.SUCCESS)
                 return redirect("admin:tournaments_round_change", round_.pk)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta,
-                   "round": round_, "form": form, "problems": problems, "lobby": lobby,
+                   "round": round_, "form": form, "problems": problems, "lobby": lobby, "can_save": can_save,
                    "lobbies": lobbies, "title": f"Results: {round_} lobby {lobby}"}
         return TemplateResponse(request, "admin/tournaments/results.html", context)
 

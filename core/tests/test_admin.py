@@ -9,7 +9,8 @@ from accounts.roles import ADMINISTRATOR, EDITOR, VIEWER
 from config.models import Configuration
 from conftest import make_user
 from graphics.models import Graphic
-from tournaments.models import Round, Tournament
+from tournaments import services
+from tournaments.models import Placement, Round, Tournament
 from tournaments.tests.builders import tournament_with_members
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +138,19 @@ def test_a_league_role_without_staff_status_cannot_log_into_the_admin(league):
     response = editor.get("/admin/tournaments/tournament/")
 
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_a_viewer_reads_a_lobby_results_form_but_cannot_save_it(league):
+    tournament, *_ = league
+    services.round_create(tournament_id=tournament.pk)
+    round_ = services.lobbies_seed(tournament_id=tournament.pk, number=1)
+    seated = round_.lobbies.get(number=1).seats.first().user
+    viewer = staff(VIEWER)
+    url = f"/admin/tournaments/round/{round_.pk}/results/?lobby=1"
+
+    page = viewer.get(url).content.decode()
+    refused = viewer.post(url, {"lobby": "1", "player_1": str(seated.pk), "placement_1": "1"})
+
+    assert seated.player_name in page and "disabled" in page and "Save results" not in page
+    assert refused.status_code == 403
+    assert not Placement.objects.exists()
