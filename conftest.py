@@ -130,10 +130,11 @@ def current_database_url() -> str:
 class DaphneProcess:
     """A real daphne server in its own process, on its own port."""
 
-    def __init__(self, env: dict[str, str], name: str):
+    def __init__(self, env: dict[str, str], name: str, args: tuple[str, ...] = ()):
         self.port = free_port()
         self.env = env
         self.name = name
+        self.args = args or ("--websocket_timeout", "-1")
         self.process: subprocess.Popen | None = None
         ARTIFACTS.mkdir(exist_ok=True)
         self.log_path = ARTIFACTS / f"daphne-{name}-{self.port}.log"
@@ -150,7 +151,7 @@ class DaphneProcess:
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-             "--websocket_timeout", "-1", "galdash.asgi:application"],
+             *self.args, "galdash.asgi:application"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
@@ -178,13 +179,15 @@ class DaphneProcess:
 
 @pytest.fixture
 def daphne_server(transactional_db):
-    """Start daphne processes against the test database: `daphne_server(**env)`."""
+    """Start daphne processes against the test database: `daphne_server(**env)`; `args`
+    replaces daphne's options (default `--websocket_timeout -1`)."""
     started: list[DaphneProcess] = []
 
-    def start(name: str = "server", wait_healthy: bool = True, **extra_env) -> DaphneProcess:
+    def start(name: str = "server", wait_healthy: bool = True, args: tuple[str, ...] = (),
+              **extra_env) -> DaphneProcess:
         env = {**os.environ, "DATABASE_URL": current_database_url(), "DEBUG": "false",
                **{key: str(value) for key, value in extra_env.items()}}
-        server = DaphneProcess(env, name)
+        server = DaphneProcess(env, name, args)
         started.append(server)
         return server.start(wait_healthy=wait_healthy)
 

@@ -1,11 +1,10 @@
 """Staff and members: Administrators manage accounts and roles; every league role can look a
 member up (the registrations of a tournament pick members)."""
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
-from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
-from rest_framework_simplejwt.token_blacklist.admin import BlacklistedTokenAdmin, OutstandingTokenAdmin
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import AuthLog, User
@@ -38,7 +37,10 @@ class AuthLogAdmin(AdministratorAdmin, admin.ModelAdmin):
     readonly_fields = [f.name for f in AuthLog._meta.fields]
 
 
-for model, model_admin in ((Group, GroupAdmin), (OutstandingToken, OutstandingTokenAdmin),
-                           (BlacklistedToken, BlacklistedTokenAdmin)):
-    admin.site.unregister(model)
-    admin.site.register(model, with_league_roles(model_admin))
+# Other apps' pages (registered before this module: their apps come first in INSTALLED_APPS):
+# staff management and security records, Administrators only.
+for model in (Group, OutstandingToken, BlacklistedToken, AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(model):
+        model_admin = type(admin.site.get_model_admin(model))
+        admin.site.unregister(model)
+        admin.site.register(model, with_league_roles(model_admin))

@@ -9,6 +9,9 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=100, blank=True)
     riot_id = models.CharField(max_length=64, blank=True, help_text="gameName#tagLine")
     puuid = models.CharField(max_length=100, blank=True)
+    tokens_valid_after = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="set by a logout with a bearer token: tokens issued before are refused")
 
     class Meta:
         ordering = ["id"]

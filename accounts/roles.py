@@ -28,7 +28,13 @@ def can_write(user) -> bool:
     return ADMINISTRATOR in roles or EDITOR in roles
 
 
+def role_rank(user) -> int:
+    """3 Administrator, 2 Editor, 1 Viewer, 0 no league role."""
+    roles = roles_of(user)
+    return max((len(ROLES) - ROLES.index(role) for role in roles), default=0)
+
+
 def has_role(user, role: str) -> bool:
     """`role` or a higher one: an Administrator can do what an Editor can, an Editor what a
     Viewer can."""
-    return any(ROLES.index(held) <= ROLES.index(role) for held in roles_of(user))
+    return role_rank(user) >= len(ROLES) - ROLES.index(role)

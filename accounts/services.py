@@ -1,16 +1,18 @@
 """Logins, tokens and the audit log of login attempts."""
 
-import hmac
-
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.models import AuthLog, User
+from accounts.logins import record_attempt
+from accounts.models import User
 from accounts.roles import can_write, roles_of
+from accounts.tokens import ISSUED_AT_CLAIM, revoked
 from core.errors import DomainError, Unavailable
 
 
@@ -20,8 +22,10 @@ class AuthenticationFailed(DomainError):
 
 
 def token_pair_for(user: User) -> dict:
-    """A fresh refresh/access pair carrying `sub`, `roles` and `read_only`."""
+    """A fresh refresh/access pair carrying `user_id` (the primary key), `roles` and
+    `read_only`."""
     refresh = RefreshToken.for_user(user)
+    refresh[ISSUED_AT_CLAIM] = refresh.current_time.timestamp()
     refresh["roles"] = roles_of(user)
     refresh["read_only"] = not can_write(user)
     access = refresh.access_token
@@ -33,14 +37,6 @@ def token_pair_for(user: User) -> dict:
         "username": user.username,
         "roles": refresh["roles"],
     }
-
-
-def auth_log_record(*, user: User | None, username: str, method: str, ip: str | None,
-                    user_agent: str, success: bool) -> AuthLog:
-    return AuthLog.objects.create(
-        user=user, username=username[:150], method=method, ip=ip or None,
-        user_agent=user_agent[:300], success=success,
-    )
 
 
 def dashboard_account() -> User:
@@ -58,46 +54,37 @@ def dashboard_account() -> User:
     return user
 
 
-def login_with_master_password(*, password: str, ip: str | None, user_agent: str) -> dict:
+def login_with_master_password(*, request, password: str) -> dict:
     """Log in as the shared dashboard account. 503 when no master password is configured,
-    401 (and a failed AuthLog row) on a wrong one; the comparison is constant-time."""
-    expected = settings.DASHBOARD_MASTER_PASSWORD
-    if not expected:
+    401 on a wrong one (or a deactivated account); failures are counted and logged by
+    `accounts.logins`, a locked-out client gets 429 there."""
+    if not settings.DASHBOARD_MASTER_PASSWORD:
         raise Unavailable(
             "Master-password login is disabled: DASHBOARD_MASTER_PASSWORD is not set.",
             code="master_password_disabled",
         )
-    username = settings.DASHBOARD_ACCOUNT_USERNAME
-    if not hmac.compare_digest(password.encode(), expected.encode()):
-        auth_log_record(user=None, username=username, method="master_password", ip=ip,
-                        user_agent=user_agent, success=False)
-        raise AuthenticationFailed("Invalid master password.")
-    user = dashboard_account()
-    if not user.is_active:
-        auth_log_record(user=user, username=username, method="master_password", ip=ip,
-                        user_agent=user_agent, success=False)
-        raise AuthenticationFailed("The dashboard account is deactivated.")
-    auth_log_record(user=user, username=username, method="master_password", ip=ip,
-                    user_agent=user_agent, success=True)
-    return token_pair_for(user)
-
-
-def login_with_password(*, username: str, password: str, ip: str | None,
-                        user_agent: str) -> dict:
-    """Log in a personal staff account; 401 and a failed AuthLog row otherwise."""
-    user = authenticate(username=username, password=password)
+    user = authenticate(request, master_password=password)
     if user is None:
-        known = User.objects.filter(username=username).first()
-        auth_log_record(user=known, username=username, method="password", ip=ip,
-                        user_agent=user_agent, success=False)
-        raise AuthenticationFailed("Invalid username or password.")
-    auth_log_record(user=user, username=username, method="password", ip=ip,
-                    user_agent=user_agent, success=True)
+        raise AuthenticationFailed("Invalid master password.")
+    record_attempt(request=request, user=user, username=user.username, method="master_password",
+                   success=True)
     return token_pair_for(user)
 
 
-def _active_user(username: str) -> User:
-    user = User.objects.filter(username=username, is_active=True).first()
+def login_with_password(*, request, username: str, password: str) -> dict:
+    """Log in a personal staff account; 401 otherwise (counted and logged by
+    `accounts.logins`)."""
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        raise AuthenticationFailed("Invalid username or password.")
+    record_attempt(request=request, user=user, username=username, method="password",
+                   success=True)
+    return token_pair_for(user)
+
+
+def _active_user(user_id) -> User:
+    valid = isinstance(user_id, (int, str)) and str(user_id).isdigit()
+    user = User.objects.filter(pk=int(user_id), is_active=True).first() if valid else None
     if user is None:
         raise AuthenticationFailed("The account of this token no longer exists or is inactive.",
                                    code="user_inactive")
@@ -105,28 +92,50 @@ def _active_user(username: str) -> User:
 
 
 def tokens_refresh(*, refresh_token: str | None, user: User | None) -> dict:
-    """New token pair from a refresh token (rotated: the old one is blacklisted) or, as the
-    existing dashboard does, from a still-valid access token (`user`)."""
+    """New token pair from a refresh token or, as the existing dashboard does, from a
+    still-valid access token (`user`). A refresh token is rotated exactly once: its blacklist
+    row is unique, so of parallel replays one wins and the others get 401. Tokens issued
+    before the account's last logout with a bearer token are refused."""
     if refresh_token:
         try:
             refresh = RefreshToken(refresh_token)
         except TokenError as error:
             raise AuthenticationFailed(f"Refresh token refused: {error}.",
                                        code="token_not_valid") from error
-        owner = _active_user(refresh[settings.SIMPLE_JWT["USER_ID_CLAIM"]])
-        refresh.blacklist()
-        return token_pair_for(owner)
+        owner = _active_user(refresh.get(settings.SIMPLE_JWT["USER_ID_CLAIM"]))
+        if revoked(refresh, owner):
+            raise AuthenticationFailed("This token was issued before the account logged out.",
+                                       code="token_revoked")
+        with transaction.atomic(durable=True):
+            outstanding = OutstandingToken.objects.filter(jti=refresh["jti"]).first()
+            try:
+                with transaction.atomic():
+                    BlacklistedToken.objects.create(token=outstanding)
+            except IntegrityError as error:  # another request rotated it first (or no row)
+                raise AuthenticationFailed("Refresh token refused: it was already used.",
+                                           code="token_not_valid") from error
+            return token_pair_for(owner)
     if user is not None and user.is_authenticated:
         return token_pair_for(user)
     raise AuthenticationFailed("Send a refresh_token or a valid bearer access token.",
                                code="not_authenticated")
 
 
-def logout(*, refresh_token: str | None) -> None:
-    """Blacklist the refresh token when one is sent; an empty logout succeeds."""
-    if not refresh_token:
+def logout(*, refresh_token: str | None, user: User | None = None) -> None:
+    """Blacklist the refresh token when one is sent; an empty logout succeeds. With a valid
+    bearer token (`user`), every token of that account issued until now is refused from here
+    on (REST, refresh, sockets) and its outstanding refresh tokens are blacklisted."""
+    if refresh_token:
+        try:
+            RefreshToken(refresh_token).blacklist()
+        except TokenError:
+            pass  # already invalid or blacklisted: the session is over either way
+    if user is None or not user.is_authenticated:
         return
-    try:
-        RefreshToken(refresh_token).blacklist()
-    except TokenError:
-        pass  # already invalid or blacklisted: the session is over either way
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        User.objects.filter(pk=user.pk).update(tokens_valid_after=now)
+        live = OutstandingToken.objects.filter(user_id=user.pk, expires_at__gt=now,
+                                               blacklistedtoken__isnull=True)
+        BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in live],
+                                             ignore_conflicts=True)

@@ -52,7 +52,8 @@ class MemberDetailView(APIView):
     def put(self, request, user_id: int):
         body = MemberInput(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        member = member_services.member_update(user_id=user_id, changes=body.validated_data)
+        member = member_services.member_update(user_id=user_id, changes=body.validated_data,
+                                               by=request.user)
         return Response(MemberOutput(member).data)
 
     @extend_schema(responses=MemberDeleteOutput, tags=TAGS)

@@ -1,3 +1,4 @@
+import ipaddress
 import logging
 import re
 import time
@@ -18,6 +19,52 @@ _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 def is_api_path(path: str) -> bool:
     return path.startswith(API_PREFIXES)
+
+
+def _address(value: str) -> str | None:
+    """An IP address from one X-Forwarded-For entry (a port or brackets allowed)."""
+    value = value.strip()
+    if value.startswith("[") and "]" in value:
+        value = value[1:value.index("]")]
+    elif value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+def client_address(peer: str | None, forwarded_for: str, trusted_proxies: int) -> str | None:
+    """The client's address: the socket's peer, unless `trusted_proxies` reverse proxies
+    stand in front; then the entry the outermost of them appended to X-Forwarded-For (the
+    N-th from the right). Entries left of it are whatever the client sent and never used.
+    With fewer entries than proxies, or a malformed one, the peer stays."""
+    if trusted_proxies <= 0 or not forwarded_for:
+        return peer
+    entries = [entry for entry in forwarded_for.split(",") if entry.strip()]
+    if len(entries) < trusted_proxies:
+        return peer
+    return _address(entries[-trusted_proxies]) or peer
+
+
+def client_ip(request) -> str | None:
+    """The client address of a request (set by ClientAddressMiddleware)."""
+    return request.META.get("REMOTE_ADDR")
+
+
+class ClientAddressMiddleware:
+    """Puts the client's address in REMOTE_ADDR, once, for everyone after it (login limits,
+    AuthLog). daphne runs without `--proxy-headers`, which would trust the left-most, spoofable
+    X-Forwarded-For entry; TRUSTED_PROXY_COUNT says how many proxies to trust instead."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META["REMOTE_ADDR"] = client_address(
+            request.META.get("REMOTE_ADDR"), request.META.get("HTTP_X_FORWARDED_FOR", ""),
+            settings.TRUSTED_PROXY_COUNT)
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:

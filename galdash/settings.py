@@ -107,8 +107,15 @@ RIOT_CACHE_TTL_SECONDS = env_int("RIOT_CACHE_TTL_SECONDS", 3600)
 LOCK_TTL_SECONDS = env_int("LOCK_TTL_SECONDS", 300)
 WS_IDLE_TIMEOUT_SECONDS = env_int("WS_IDLE_TIMEOUT_SECONDS", 45)
 WS_QUEUE_SIZE = env_int("WS_QUEUE_SIZE", 50)
+# How often an open dashboard socket re-checks that its account may still stream.
+WS_AUTH_CHECK_SECONDS = env_int("WS_AUTH_CHECK_SECONDS", 5)
 OVERLAY_REQUIRE_KEY = env_bool("OVERLAY_REQUIRE_KEY", True)
-LOGIN_THROTTLE_RATE = env_str("LOGIN_THROTTLE_RATE", "5/minute")
+# Failed logins per account and per client address before a cool-off (django-axes).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_COOLOFF_SECONDS = env_int("LOGIN_COOLOFF_SECONDS", 300)
+# Reverse proxies in front of daphne that append to X-Forwarded-For; 0: the socket's peer is
+# the client and X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "").rstrip("/")
 
 # A graphic's canvas may be up to 5 MB; the request around it a little more.
@@ -132,6 +139,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "channels",
+    "axes",
     "accounts",
     "config",
     "tournaments",
@@ -139,6 +147,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.ClientAddressMiddleware",
     "core.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -151,7 +160,24 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a login refused for too many failures into a 429.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out client
+    "django.contrib.auth.backends.ModelBackend",
+    "accounts.logins.MasterPasswordBackend",
+]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_COOLOFF_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # each counted on its own
+AXES_RESET_ON_SUCCESS = False  # a success neither counts nor wipes others' failures
+AXES_USERNAME_CALLABLE = "accounts.logins.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.logins.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # accounts.AuthLog records every attempt
+AXES_VERBOSE = False
 
 # Paths answer with and without a trailing slash (ApiGuardMiddleware); never redirect a POST.
 APPEND_SLASH = False
@@ -244,8 +270,9 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SESSION_COOKIE_SECURE = not DEBUG and SECURE_SSL_REDIRECT
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Cookies have their own switches, on whenever DEBUG is off (a TLS proxy may do the redirect).
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -254,7 +281,7 @@ REST_FRAMEWORK = {
     # JWT for the dashboard and the bot; the admin's session (with its CSRF token on writes) for
     # staff browsing the API. JWT comes first, so a 401 still asks for a Bearer token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsReader"],
@@ -267,7 +294,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "DEFAULT_THROTTLE_RATES": {"login": LOGIN_THROTTLE_RATE},
+    "NUM_PROXIES": 0,  # the client address is REMOTE_ADDR (core.middleware)
 }
 
 SIMPLE_JWT = {
@@ -277,8 +304,9 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "SIGNING_KEY": SECRET_KEY,
-    "USER_ID_FIELD": "username",
-    "USER_ID_CLAIM": "sub",
+    # Tokens name their account by primary key, never by a name that can be changed or reused.
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
     "CHECK_USER_IS_ACTIVE": True,
 }
 
@@ -292,7 +320,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema documents what clients use: Bearer tokens (the admin session is for browsing).
-    "AUTHENTICATION_WHITELIST": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    "AUTHENTICATION_WHITELIST": ["accounts.tokens.TokenAuthentication",
+                                 "accounts.tokens.OptionalTokenAuthentication"],
     "ENUM_NAME_OVERRIDES": {
         "TournamentStatusEnum": "tournaments.models.Tournament.Status",
         "RoundStatusEnum": "tournaments.models.Round.Status",
@@ -305,5 +334,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
 }

@@ -30,6 +30,7 @@ urlpatterns = [
     path("docs", SpectacularSwaggerView.as_view(url_name="openapi"), name="docs"),
     path("redoc", SpectacularRedocView.as_view(url_name="openapi"), name="redoc"),
     path("overlay/<int:graphic_id>", overlay_page, name="overlay-page"),
+    path("overlay/<int:graphic_id>/preview", overlay_page, {"preview": True}, name="overlay-preview-page"),
 ]
 
 admin.site.site_header = "GAL Dash"

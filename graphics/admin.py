@@ -7,19 +7,23 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.permissions import LeagueRoleAdmin, ReadOnlyAdmin
 from accounts.roles import is_administrator
 from core.admin import SERVICE_ERRORS, ServiceTransactions, error_text
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from graphics import payloads, selectors, services
 from graphics.canvas import canvas_clean
+from graphics.history import revision_changes
 from graphics.models import ArchiveEntry, CanvasLock, Graphic
+from graphics.overlay import overlay_client_line, tournament_standings
 from realtime.presence import overlay_clients
 
 
@@ -67,12 +71,16 @@ class GraphicForm(forms.ModelForm):
 
     class Meta:
         model = Graphic
-        fields = ("title", "event_name", "tournament", "data_json")
+        fields = ("title", "event_name", "tournament", "layer", "transition_in", "transition_out",
+                  "transition_duration_ms", "data_json")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+        for name in services.PROGRAM_FIELDS:  # left out: the graphic's defaults
+            if name in self.fields:
+                self.fields[name].required = False
 
     def clean(self):
         cleaned = super().clean()
@@ -104,19 +112,21 @@ class ArchiveEntryInline(ReadOnlyAdmin, admin.TabularInline):
 class GraphicAdmin(LeagueRoleAdmin, ServiceTransactions, SimpleHistoryAdmin):
     form = GraphicForm
     change_form_template = "admin/graphics/graphic/change_form.html"
-    list_display = ("title", "event_name", "on_air", "archived", "lock_holder", "version", "updated_at")
-    list_filter = ("on_air", "archived", "event_name", "tournament")
+    list_display = ("title", "event_name", "program", "archived", "lock_holder", "version", "updated_at")
+    list_filter = ("on_air", "layer", "archived", "event_name", "tournament")
     search_fields = ("title", "event_name")
     list_select_related = ("canvas_lock",)
     readonly_fields = ("version", "on_air", "archived", "archived_at", "lock_holder", "connected_overlays",
                        "created_by_name", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("title", "event_name", "tournament", "data_json", "loaded_version")}),
+        ("Program", {"fields": ("layer", "transition_in", "transition_out", "transition_duration_ms")}),
         ("State", {"fields": ("version", "on_air", "archived", "archived_at", "lock_holder",
                               "connected_overlays", "created_by_name", "created_at", "updated_at")}),
     )
     inlines = [ArchiveEntryInline]
-    history_list_display = ["version", "title", "history_change_reason"]
+    history_list_display = ["version", "title"]
+    object_history_list_template = "admin/graphics/graphic/object_history_list.html"
     actions = ["take_on_air", "clear_from_air", "archive", "restore", "duplicate", "rotate_overlay_key",
                "clean_up_expired_locks"]
 
@@ -133,42 +143,145 @@ class GraphicAdmin(LeagueRoleAdmin, ServiceTransactions, SimpleHistoryAdmin):
             return "-"
         return _lock_text(lock) if lock.expires_at > timezone.now() else "-"
 
+    @admin.display(description="program", ordering="on_air")
+    def program(self, graphic: Graphic) -> str:
+        """On air or not, its layer, and the button that changes it (posts the changelist form to
+        the take/clear page)."""
+        action = "clear" if graphic.on_air else "take"
+        return format_html(
+            '<span class="program-state">{}</span> · {} '
+            '<button type="submit" class="button program-{}" formaction="{}" formmethod="post">{}</button>',
+            "ON AIR" if graphic.on_air else "off air", graphic.layer, action,
+            reverse(f"admin:graphics_graphic_{action}", args=[graphic.pk]) + "?next=changelist",
+            action.capitalize())
+
     @admin.display(description="connected overlays")
     def connected_overlays(self, graphic: Graphic) -> str:
         """What a producer checks before going live: is the OBS source connected and current?"""
-        clients = overlay_clients(graphic.pk)
-        if not clients:
-            return "None connected"
-        return format_html_join(
-            "\n", "<div>{} · connected {} · last ping {} · showing version {}{}</div>",
-            ((client["client"] or "unknown client", client["connected_at"], client["last_ping"] or "-",
-              client["version"] if client["version"] is not None else "-",
-              "" if client["version"] in (None, graphic.version) else " (stale)")
-             for client in clients),
-        )
+        return format_html('<div id="connected-overlays">{}</div>', format_html_join(
+            "\n", "<div>{}</div>", ((line,) for line in self._overlay_lines(graphic))) or "None connected")
+
+    @staticmethod
+    def _overlay_lines(graphic: Graphic) -> list[str]:
+        now = timezone.now()
+        return [overlay_client_line(client, current_version=graphic.version, now=now)
+                for client in overlay_clients(graphic.pk)]
+
+    @staticmethod
+    def _program_text(graphic: Graphic) -> str:
+        if graphic.on_air:
+            return f"ON AIR on layer {graphic.layer}"
+        others = selectors.on_air_on_layer(layer=graphic.layer)
+        if not others:
+            return f"Off air; nothing on air on layer {graphic.layer}"
+        titles = ", ".join(other["title"] for other in others)
+        return f"Off air; on air on layer {graphic.layer}: {titles} (Take clears it)"
+
+    # Take / Clear and the live state of the change page ----------------------------------------
+
+    def get_urls(self):
+        return [
+            path("<int:graphic_id>/take/", self.admin_site.admin_view(self.take_view),
+                 name="graphics_graphic_take"),
+            path("<int:graphic_id>/clear/", self.admin_site.admin_view(self.clear_view),
+                 name="graphics_graphic_clear"),
+            path("<int:graphic_id>/live/", self.admin_site.admin_view(self.live_view),
+                 name="graphics_graphic_live"),
+            *super().get_urls(),
+        ]
+
+    def _set_on_air(self, request, graphic_id: int, on_air: bool):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        try:
+            graphic = services.graphic_set_on_air(graphic_id=graphic_id, user=request.user, on_air=on_air)
+            self.message_user(request, f"{graphic}: {self._program_text(graphic)}.", messages.SUCCESS)
+        except SERVICE_ERRORS as error:
+            self.message_user(request, error_text(error), messages.ERROR)
+        if request.GET.get("next") == "changelist":
+            return HttpResponseRedirect(reverse("admin:graphics_graphic_changelist"))
+        return HttpResponseRedirect(reverse("admin:graphics_graphic_change", args=[graphic_id]))
+
+    @method_decorator(require_POST)
+    def take_view(self, request, graphic_id: int):
+        return self._set_on_air(request, graphic_id, True)
+
+    @method_decorator(require_POST)
+    def clear_view(self, request, graphic_id: int):
+        return self._set_on_air(request, graphic_id, False)
+
+    def live_view(self, request, graphic_id: int):
+        """What the change page's preview follows (polled): the saved graphic, the standings of
+        the tournament chosen in the form (`?tournament=`), the program state and the overlays."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            graphic = selectors.graphic_get(graphic_id=graphic_id)
+        except NotFound as error:
+            raise Http404(error.detail) from error
+        tournament_id = graphic.tournament_id
+        if "tournament" in request.GET:  # the form's choice, saved or not ("" for none)
+            chosen = request.GET["tournament"]
+            tournament_id = int(chosen) if chosen.isdigit() else None
+        try:
+            lock = graphic.canvas_lock
+        except CanvasLock.DoesNotExist:
+            lock = None
+        return JsonResponse({
+            "id": graphic.pk, "version": graphic.version, "title": graphic.title,
+            "event_name": graphic.event_name, "data_json": graphic.data_json,
+            "tournament_id": graphic.tournament_id, "on_air": graphic.on_air, "layer": graphic.layer,
+            "program": self._program_text(graphic),
+            "standings": tournament_standings(tournament_id),
+            "overlays": self._overlay_lines(graphic),
+            "locked_by": _lock_text(lock) if lock and lock.expires_at > timezone.now() else "",
+        })
+
+    # History: what each revision changed ------------------------------------------------------
+
+    def set_history_delta_changes(self, request, page_obj, *args, **kwargs):
+        records = list(page_obj.object_list)
+        for newer, older in zip(records, [*records[1:], None], strict=True):
+            if older is None:
+                older = newer.prev_record
+            newer.what_changed = revision_changes(older, newer)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         graphic = Graphic.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
         if graphic is not None:
             base = settings.PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
-            extra_context = {**(extra_context or {}),
-                             "overlay_url": payloads.overlay_url(graphic, overlay_base=base)}
+            overlay_url = payloads.overlay_url(graphic, overlay_base=base)
+            extra_context = {
+                **(extra_context or {}),
+                "overlay_url": overlay_url,
+                "preview_url": overlay_url.replace("/?key=", "/preview/?key=", 1),
+                "program_text": self._program_text(graphic),
+                "graphic_on_air": graphic.on_air,
+                "can_take": self.has_change_permission(request),
+                "preview_config": {
+                    "liveUrl": reverse("admin:graphics_graphic_live", args=[graphic.pk]),
+                    "standings": tournament_standings(graphic.tournament_id),
+                    "version": graphic.version,
+                },
+            }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         fields = form.cleaned_data
+        program = {name: fields[name] for name in services.PROGRAM_FIELDS if fields.get(name) not in (None, "")}
         if not change:
             graphic = services.graphic_create(
                 user=request.user, title=fields["title"], event_name=fields.get("event_name", ""),
-                data_json=fields["data_json"], tournament_id=fields["tournament"].pk if fields["tournament"] else None)
+                data_json=fields["data_json"], tournament_id=fields["tournament"].pk if fields["tournament"] else None,
+                reason="created in the admin", **program)
         else:
-            changes = {name: fields[name] for name in ("title", "event_name", "data_json")
+            changes = {name: fields[name] for name in ("title", "event_name", "data_json", *program)
                        if name in form.changed_data}
             if "tournament" in form.changed_data:
                 changes["tournament_id"] = fields["tournament"].pk if fields["tournament"] else None
             graphic = services.graphic_update(
                 graphic_id=obj.pk, user=request.user, changes=changes, session_id=_admin_session(request),
-                expected_version=fields.get("loaded_version"))
+                expected_version=fields.get("loaded_version"), reason="saved in the admin")
         obj.pk = graphic.pk
         obj.refresh_from_db()
 

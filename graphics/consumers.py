@@ -6,7 +6,7 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
-from accounts.socket_auth import query_param
+from accounts.socket_auth import header, query_param
 from graphics.overlay import overlay_snapshot, standings_source, tournament_standings
 from realtime import events, presence
 from realtime.consumers import FanoutConsumer
@@ -14,6 +14,7 @@ from realtime.events import DASHBOARD_GROUP, graphic_group, publish, tournament_
 from realtime.hub import Broadcast
 
 CLOSE_NOT_FOUND = 4004
+USER_AGENT_MAX = 300
 # After these the overlay's URL no longer shows anything: forward the event, then close.
 ENDING_EVENTS = frozenset({events.GRAPHIC_ARCHIVED, events.GRAPHIC_DELETED, events.OVERLAY_KEY_ROTATED})
 
@@ -57,7 +58,8 @@ class OverlayConsumer(FanoutConsumer):
         record = {
             "id": self.connection_id, "kind": self.kind, "graphic_id": self.graphic_id,
             "connected_at": timezone.now().isoformat(), "last_ping": None, "version": None,
-            "client": self.client_address(),
+            "client": self.client_address(), "user_agent": header(self.scope, b"user-agent")[:USER_AGENT_MAX],
+            "output": "preview" if query_param(self.scope, "output") == "preview" else "program",
         }
         presence.register(record)
         self.registered = True

@@ -9,6 +9,21 @@ def new_overlay_key() -> str:
     return secrets.token_urlsafe(24)
 
 
+class Transition(models.TextChoices):
+    """How the overlay page brings a graphic in (take) or out (clear)."""
+
+    NONE = "none"
+    FADE = "fade"
+    SLIDE_LEFT = "slide-left", "slide from the left"
+    SLIDE_RIGHT = "slide-right", "slide from the right"
+    SLIDE_TOP = "slide-top", "slide from the top"
+    SLIDE_BOTTOM = "slide-bottom", "slide from the bottom"
+
+
+DEFAULT_LAYER = "main"
+TRANSITION_MAX_MS = 10_000
+
+
 class Graphic(models.Model):
     """One broadcast graphic: a canvas (`data_json`) drawn by the overlay page."""
 
@@ -24,6 +39,15 @@ class Graphic(models.Model):
     archived_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     on_air = models.BooleanField(default=False)
+    layer = models.CharField(max_length=64, default=DEFAULT_LAYER, db_index=True,
+                             help_text="taking this graphic clears whatever else is on air on its layer "
+                                       "(free text, e.g. main, lower-third, fullscreen)")
+    transition_in = models.CharField(max_length=16, choices=Transition.choices, default=Transition.NONE,
+                                     help_text="played by the overlay page on take")
+    transition_out = models.CharField(max_length=16, choices=Transition.choices, default=Transition.NONE,
+                                      help_text="played by the overlay page on clear")
+    transition_duration_ms = models.PositiveIntegerField(
+        default=500, help_text=f"length of both transitions (0 to {TRANSITION_MAX_MS} ms)")
     overlay_key = models.CharField(max_length=64, default=new_overlay_key)
     tournament = models.ForeignKey("tournaments.Tournament", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="graphics",

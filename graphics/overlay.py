@@ -14,7 +14,8 @@ from django.views.decorators.http import require_safe
 from graphics.models import Graphic
 from tournaments.selectors import overlay_standings, standings_tournament_id
 
-OVERLAY_FIELDS = ("id", "title", "data_json", "version", "on_air", "tournament_id")
+OVERLAY_FIELDS = ("id", "title", "data_json", "version", "on_air", "tournament_id", "layer", "transition_in",
+                  "transition_out", "transition_duration_ms")
 
 
 def overlay_graphic(*, graphic_id, key: str) -> Graphic | None:
@@ -74,15 +75,68 @@ CONTENT_SECURITY_POLICY = (
 
 @require_safe
 @never_cache
-def overlay_page(request: HttpRequest, graphic_id: int) -> HttpResponse:
+def overlay_page(request: HttpRequest, graphic_id: int, preview: bool = False) -> HttpResponse:
+    """The program output (shown while on air), or with `preview` the preview output
+    `/overlay/<id>/preview/?key=` (always shown, for a multiview or a second source)."""
     key = request.GET.get("key", "")
     graphic = overlay_graphic(graphic_id=graphic_id, key=key)
     if graphic is None:
         return HttpResponseNotFound(NOT_FOUND_PAGE)
-    query = f"?{urlencode({'key': key})}" if key else ""
-    config = {"graphicId": graphic.id, "socketPath": f"/ws/overlay/{graphic.id}/{query}"}
+    params = {**({"key": key} if key else {}), **({"output": "preview"} if preview else {})}
+    query = f"?{urlencode(params)}" if params else ""
+    config = {"graphicId": graphic.id, "socketPath": f"/ws/overlay/{graphic.id}/{query}", "preview": preview}
     response = render(request, "graphics/overlay.html", {"graphic": graphic, "config": config})
     response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     # The URL holds the overlay key: never hand it to image hosts.
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+# Browser sources producers use, then browsers; the first name found in the user agent wins.
+CLIENT_NAMES = (("OBS/", "OBS"), ("vMix", "vMix"), ("CasparCG", "CasparCG"), ("Edg/", "Edge"),
+                ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+SYSTEM_NAMES = (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iOS"),
+                ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+
+
+def client_label(user_agent: str) -> str:
+    """"OBS (Windows)", "Chrome (Linux)", ... from a browser's user agent."""
+    user_agent = user_agent or ""
+    name = next((label for token, label in CLIENT_NAMES if token in user_agent), "Unknown browser")
+    system = next((label for token, label in SYSTEM_NAMES if token in user_agent), None)
+    return f"{name} ({system})" if system else name
+
+
+def relative_time(moment: str | None, now) -> str:
+    """"just now", "3 min ago", "2 h ago", "4 d ago" for an ISO time; "-" for none."""
+    from django.utils.dateparse import parse_datetime
+
+    parsed = parse_datetime(moment) if moment else None
+    if parsed is None:
+        return "-"
+    seconds = max(0, int((now - parsed).total_seconds()))
+    if seconds < 60:
+        return "just now" if seconds < 10 else f"{seconds} s ago"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86400:
+        return f"{seconds // 3600} h ago"
+    return f"{seconds // 86400} d ago"
+
+
+def overlay_client_line(client: dict, *, current_version: int, now) -> str:
+    """A connected overlay as a producer says it: "OBS (Windows) · 10.0.0.5 · connected 3 min ago
+    · showing version 7 (current)"."""
+    address = (client.get("client") or "").rsplit(":", 1)[0] or "unknown address"
+    version = client.get("version")
+    if version is None:
+        showing = "version not reported yet"
+    elif version == current_version:
+        showing = f"showing version {version} (current)"
+    else:
+        showing = f"showing version {version} (stale, current is {current_version})"
+    parts = [client_label(client.get("user_agent") or ""), address,
+             f"connected {relative_time(client.get('connected_at'), now)}", showing]
+    if client.get("output") == "preview":
+        parts.insert(0, "preview output")
+    return " · ".join(parts)

@@ -18,7 +18,7 @@ def overlay_url(graphic: Graphic, *, overlay_base: str) -> str:
 def _lock_shape(*, id, graphic_id, session_id, locked_at, expires_at, locked_by) -> dict:
     return {"id": id, "graphic_id": graphic_id, "session_id": session_id,
             "locked": expires_at > timezone.now(), "locked_at": iso(locked_at),
-            "expires_at": iso(expires_at), "locked_by": locked_by}
+            "expires_at": iso(expires_at), "locked_by": locked_by, "user_name": locked_by}
 
 
 # What everyone but the holding session sees as a lock's `session_id`: always a string (the
@@ -35,10 +35,13 @@ def lock_json(lock: CanvasLock, *, session_id: str | None) -> dict:
         locked_at=lock.locked_at, expires_at=lock.expires_at, locked_by=lock.locked_by)
 
 
+# Where and how a graphic goes on air (added to the Graphic of the API and the overlay snapshot).
+PROGRAM_FIELDS = ("layer", "transition_in", "transition_out", "transition_duration_ms")
+
 # The columns of a Graphic as the API shows it, its canvas aside; `graphic_list_rows` reads
 # exactly these, `graphic_json` takes them from a model instance.
 ROW_FIELDS = ("id", "title", "event_name", "created_by_name", "created_at", "updated_at", "archived",
-              "version", "on_air", "overlay_key", "tournament_id", "canvas_lock__id",
+              "version", "on_air", "overlay_key", "tournament_id", *PROGRAM_FIELDS, "canvas_lock__id",
               "canvas_lock__locked_at", "canvas_lock__expires_at", "canvas_lock__locked_by")
 
 
@@ -58,6 +61,7 @@ def graphic_json_from_row(row: dict, *, overlay_base: str) -> dict:
         "on_air": row["on_air"],
         "overlay_url": f"{overlay_base.rstrip('/')}/overlay/{row['id']}/?key={row['overlay_key']}",
         "tournament_id": row["tournament_id"],
+        **{name: row[name] for name in PROGRAM_FIELDS},
         "canvas_lock": _lock_shape(
             id=row["canvas_lock__id"], graphic_id=row["id"], session_id=MASKED_SESSION_ID,
             locked_at=row["canvas_lock__locked_at"], expires_at=row["canvas_lock__expires_at"],

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.errors import DomainError, NotFound
 from graphics.models import ArchiveEntry, CanvasLock, Graphic
-from graphics.payloads import ROW_FIELDS, lock_json
+from graphics.payloads import ROW_FIELDS, graphic_json_from_row, lock_json
 
 
 class OverlayKeyRequired(DomainError):
@@ -35,6 +35,23 @@ def graphic_list_rows(**filters) -> list[dict]:
     list answers hundreds of canvases, so it neither builds models nor decodes and re-encodes
     them."""
     return list(graphic_list(**filters).values(*ROW_FIELDS, data_text=Cast("data_json", TextField())))
+
+
+def on_air_by_layer(*, overlay_base: str) -> list[dict]:
+    """`[{layer, graphics: [Graphic without data_json]}]`: what is on air, layers by name, each
+    layer's graphics most recently changed first."""
+    rows = (Graphic.objects.filter(on_air=True, archived=False).select_related("canvas_lock")
+            .order_by("layer", "-updated_at", "-id").values(*ROW_FIELDS))
+    layers: dict[str, list[dict]] = {}
+    for row in rows:
+        layers.setdefault(row["layer"], []).append(graphic_json_from_row(row, overlay_base=overlay_base))
+    return [{"layer": layer, "graphics": graphics} for layer, graphics in layers.items()]
+
+
+def on_air_on_layer(*, layer: str) -> list[dict]:
+    """`[{id, title}]` of the graphics on air on `layer`."""
+    return list(Graphic.objects.filter(layer=layer, on_air=True, archived=False).order_by("pk")
+                .values("id", "title"))
 
 
 def graphic_get(*, graphic_id) -> Graphic:

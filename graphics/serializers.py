@@ -7,6 +7,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from graphics import payloads
+from graphics.models import TRANSITION_MAX_MS, Transition
 
 
 def graphic_list_body(rows: list[dict], *, overlay_base: str) -> bytes:
@@ -26,7 +27,20 @@ def overlay_base(request) -> str:
 
 # Input --------------------------------------------------------------------------------------
 
-class GraphicCreateInput(serializers.Serializer):
+class ProgramInput(serializers.Serializer):
+    """Where and how a graphic goes on air; the services check the values."""
+
+    layer = serializers.CharField(required=False, allow_blank=True, max_length=64,
+                                  help_text='taking the graphic clears the others on air on its layer '
+                                            '(default "main")')
+    transition_in = serializers.ChoiceField(choices=Transition.values, required=False,
+                                            help_text="played on take (default none)")
+    transition_out = serializers.ChoiceField(choices=Transition.values, required=False,
+                                             help_text="played on clear (default none)")
+    transition_duration_ms = serializers.IntegerField(required=False, min_value=0, max_value=TRANSITION_MAX_MS)
+
+
+class GraphicCreateInput(ProgramInput):
     title = serializers.CharField(allow_blank=True)
     event_name = serializers.CharField(allow_blank=True, required=False, default="")
     data_json = serializers.JSONField(required=False, allow_null=True,
@@ -35,7 +49,7 @@ class GraphicCreateInput(serializers.Serializer):
     tournament_id = serializers.IntegerField(required=False, allow_null=True)
 
 
-class GraphicUpdateInput(serializers.Serializer):
+class GraphicUpdateInput(ProgramInput):
     title = serializers.CharField(allow_blank=True, required=False)
     event_name = serializers.CharField(allow_blank=True, required=False)
     data_json = serializers.JSONField(required=False, help_text="an object, or a string holding JSON")
@@ -63,6 +77,11 @@ class SessionInput(serializers.Serializer):
     session_id = serializers.CharField(max_length=128)
 
 
+class LockInput(SessionInput):
+    user_name = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=150,
+                                      help_text="who holds the lock (else the account's display name)")
+
+
 class ArchiveInput(OptionalSessionInput):
     reason = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=500)
 
@@ -84,6 +103,7 @@ class LockOutput(serializers.Serializer):
     locked_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
     locked_by = serializers.CharField()
+    user_name = serializers.CharField(help_text="the same as locked_by (the old backend's name)")
 
     def to_representation(self, instance):
         return payloads.lock_json(instance, session_id=self.context.get("session_id"))
@@ -102,10 +122,31 @@ class GraphicOutput(serializers.Serializer):
     on_air = serializers.BooleanField()
     overlay_url = serializers.CharField()
     tournament_id = serializers.IntegerField(allow_null=True)
+    layer = serializers.CharField()
+    transition_in = serializers.ChoiceField(choices=Transition.values)
+    transition_out = serializers.ChoiceField(choices=Transition.values)
+    transition_duration_ms = serializers.IntegerField()
     canvas_lock = LockOutput(allow_null=True)
 
     def to_representation(self, instance):
         return payloads.graphic_json(instance, overlay_base=self.context["overlay_base"])
+
+
+class GraphicSummaryOutput(GraphicOutput):
+    data_json = None  # an on-air listing leaves the canvases out
+
+    def to_representation(self, instance):
+        return instance
+
+
+class OnAirLayerOutput(serializers.Serializer):
+    layer = serializers.CharField()
+    graphics = GraphicSummaryOutput(many=True)
+
+
+class OnAirOutput(serializers.Serializer):
+    layers = OnAirLayerOutput(many=True)
+    total = serializers.IntegerField(help_text="graphics on air")
 
 
 class ArchivedGraphicOutput(GraphicOutput):

@@ -10,12 +10,21 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.roles import is_administrator
 from core.errors import Conflict, NotFound
 from graphics.canvas import EMPTY_CANVAS, canvas_clean
-from graphics.models import ArchiveEntry, CanvasLock, Graphic, new_overlay_key
+from graphics.models import (
+    DEFAULT_LAYER,
+    TRANSITION_MAX_MS,
+    ArchiveEntry,
+    CanvasLock,
+    Graphic,
+    Transition,
+    new_overlay_key,
+)
 from graphics.payloads import graphic_json, lock_json
 from graphics.selectors import live_lock_of
 from realtime import events
@@ -40,6 +49,45 @@ def _clean_event_name(event_name, field: str = "event_name") -> str:
     if len(event_name) > TITLE_MAX:
         raise ValidationError({field: [f"must be at most {TITLE_MAX} characters"]})
     return event_name
+
+
+LAYER_MAX = 64
+NAME_MAX = 150
+
+
+def _clean_layer(layer) -> str:
+    if layer is None:
+        return DEFAULT_LAYER
+    if not isinstance(layer, str):
+        raise ValidationError({"layer": ["must be a string"]})
+    layer = layer.strip() or DEFAULT_LAYER
+    if len(layer) > LAYER_MAX:
+        raise ValidationError({"layer": [f"must be at most {LAYER_MAX} characters"]})
+    return layer
+
+
+def _clean_transition(value, field: str) -> str:
+    if value is None:
+        return Transition.NONE
+    if value not in Transition.values:
+        raise ValidationError({field: [f"must be one of {', '.join(Transition.values)}"]})
+    return value
+
+
+def _clean_duration(value) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= TRANSITION_MAX_MS:
+        raise ValidationError({"transition_duration_ms": [
+            f"must be a whole number of milliseconds from 0 to {TRANSITION_MAX_MS}"]})
+    return value
+
+
+# The program fields of a graphic: where and how it goes on air; cleaned by these.
+PROGRAM_FIELDS = {
+    "layer": _clean_layer,
+    "transition_in": lambda value: _clean_transition(value, "transition_in"),
+    "transition_out": lambda value: _clean_transition(value, "transition_out"),
+    "transition_duration_ms": _clean_duration,
+}
 
 
 def _tournament(tournament_id):
@@ -107,12 +155,17 @@ def _save_state(graphic: Graphic, fields: list[str]) -> None:
 # Graphics -----------------------------------------------------------------------------------
 
 def graphic_create(*, user, title, event_name: str = "", data_json=None,
-                   tournament_id: int | None = None) -> Graphic:
-    """Create a graphic (version 1, first revision).
+                   tournament_id: int | None = None, reason: str = "created", **program) -> Graphic:
+    """Create a graphic (version 1, first revision; `reason` says why in its history).
 
-    Validates the title, event name and canvas (EMPTY_CANVAS when none, null or {} is given) and the
-    tournament; publishes `graphic_created`.
+    Validates the title, event name and canvas (EMPTY_CANVAS when none, null or {} is given), the
+    tournament and the PROGRAM_FIELDS given (`layer`, `transition_in`, `transition_out`,
+    `transition_duration_ms`; absent ones take the defaults: layer "main", no transition);
+    publishes `graphic_created`.
     """
+    unknown = set(program) - set(PROGRAM_FIELDS)
+    if unknown:
+        raise ValidationError({name: ["is not a field of a graphic"] for name in sorted(unknown)})
     with transaction.atomic(durable=True):
         graphic = Graphic(
             title=_clean_title(title),
@@ -121,15 +174,16 @@ def graphic_create(*, user, title, event_name: str = "", data_json=None,
             tournament=_tournament(tournament_id),
             created_by=user if getattr(user, "is_authenticated", False) else None,
             created_by_name=_name_of(user),
+            **{name: PROGRAM_FIELDS[name](value) for name, value in program.items()},
         )
         graphic._history_user = graphic.created_by
-        graphic._change_reason = "Created"
+        graphic._change_reason = reason[:REASON_MAX]
         graphic.save()
         _publish_graphic(events.GRAPHIC_CREATED, graphic)
     return graphic
 
 
-UPDATABLE = ("title", "event_name", "data_json", "tournament_id")
+UPDATABLE = ("title", "event_name", "data_json", "tournament_id", *PROGRAM_FIELDS)
 
 
 def _update(graphic: Graphic, *, user, session_id, expected_version, changes: dict,
@@ -157,14 +211,19 @@ def _update(graphic: Graphic, *, user, session_id, expected_version, changes: di
     if "tournament_id" in changes:
         graphic.tournament = _tournament(changes["tournament_id"])
         fields.append("tournament")
+    for name, clean in PROGRAM_FIELDS.items():
+        if name in changes:
+            setattr(graphic, name, clean(changes[name]))
+            fields.append(name)
     _save_revision(graphic, user=user, reason=reason, fields=fields)
     _publish_graphic(events.GRAPHIC_UPDATED, graphic)
     return graphic
 
 
 def graphic_update(*, graphic_id, user, changes: dict, session_id: str | None = None,
-                   expected_version: int | None = None) -> Graphic:
-    """Apply a partial change (title, event_name, data_json, tournament_id).
+                   expected_version: int | None = None, reason: str = "saved") -> Graphic:
+    """Apply a partial change (title, event_name, data_json, tournament_id, PROGRAM_FIELDS);
+    `reason` says why in its history ("saved via API").
 
     Refuses (409) an archived graphic, a `session_id` that is not the live lock's, and an
     `expected_version` that is not the current one (`version_conflict` with `current_version`).
@@ -177,7 +236,7 @@ def graphic_update(*, graphic_id, user, changes: dict, session_id: str | None = 
     with transaction.atomic(durable=True):
         graphic = _locked_graphic(graphic_id)
         return _update(graphic, user=user, session_id=session_id,
-                       expected_version=expected_version, changes=changes, reason="Updated")
+                       expected_version=expected_version, changes=changes, reason=reason[:REASON_MAX])
 
 
 def graphic_revision_restore(*, graphic_id, history_id, user, session_id: str | None = None,
@@ -196,10 +255,10 @@ def graphic_revision_restore(*, graphic_id, history_id, user, session_id: str | 
         if tournament_id is not None and not tournament_exists(tournament_id=tournament_id):
             tournament_id = None  # the tournament has been deleted since
         changes = {"title": revision.title, "event_name": revision.event_name,
-                   "data_json": revision.data_json, "tournament_id": tournament_id}
+                   "data_json": revision.data_json, "tournament_id": tournament_id,
+                   **{name: getattr(revision, name) for name in PROGRAM_FIELDS}}
         return _update(graphic, user=user, session_id=session_id, expected_version=expected_version,
-                       changes=changes, reason=f"Restored revision {revision.history_id} "
-                                               f"(version {revision.version})")
+                       changes=changes, reason=f"reverted to version {revision.version}")
 
 
 def graphic_duplicate(*, graphic_id, user, new_title: str | None = None,
@@ -217,11 +276,12 @@ def graphic_duplicate(*, graphic_id, user, new_title: str | None = None,
                 source.event_name if new_event_name is None else new_event_name, "new_event_name"),
             data_json=source.data_json,
             tournament=source.tournament,
+            **{name: getattr(source, name) for name in PROGRAM_FIELDS},
             created_by=user if getattr(user, "is_authenticated", False) else None,
             created_by_name=_name_of(user),
         )
         graphic._history_user = graphic.created_by
-        graphic._change_reason = f"Duplicated from graphic {source.pk}"
+        graphic._change_reason = f"duplicated from graphic {source.pk}"
         graphic.save()
         _publish_graphic(events.GRAPHIC_CREATED, graphic)
     return graphic
@@ -296,19 +356,54 @@ def graphic_delete_permanently(*, graphic_id, user, session_id: str | None = Non
     return entry
 
 
+def _save_air(graphic: Graphic, *, user, on_air: bool, reason: str) -> None:
+    """On air or off air: kept in the history with its reason, the version stays."""
+    graphic.on_air = on_air
+    graphic._history_user = user if getattr(user, "is_authenticated", False) else None
+    graphic._change_reason = reason[:REASON_MAX]
+    graphic.save(update_fields=["on_air", "updated_at"])
+    _publish_graphic(events.ON_AIR if on_air else events.OFF_AIR, graphic)
+
+
+def _locked_with_layer(graphic_id) -> tuple[Graphic, list[Graphic]]:
+    """The graphic and every other graphic of its layer, locked in id order: two takes on one
+    layer queue on the same rows (so the layer ends with one graphic on air), and never
+    deadlock."""
+    layer = (Graphic.objects.filter(pk=graphic_id).values_list("layer", flat=True).first()
+             if str(graphic_id).isdigit() else None)
+    if layer is None:
+        raise NotFound(f"Graphic {graphic_id} not found.")
+    rows = list(Graphic.objects.select_for_update().filter(Q(pk=graphic_id) | Q(layer=layer)).order_by("pk"))
+    graphic = next((row for row in rows if row.pk == int(graphic_id)), None)
+    if graphic is None:
+        raise NotFound(f"Graphic {graphic_id} not found.")
+    if graphic.layer != layer:  # moved to another layer meanwhile: that layer's rows too
+        rows += list(Graphic.objects.select_for_update().filter(layer=graphic.layer)
+                     .exclude(pk__in=[row.pk for row in rows]).order_by("pk"))
+    return graphic, [row for row in rows if row.pk != graphic.pk and row.layer == graphic.layer]
+
+
 def graphic_set_on_air(*, graphic_id, user, on_air: bool) -> Graphic:
     """Take a graphic on air (`on_air`) or clear it (`off_air`); overlays show or hide it.
 
-    Refuses (409) to take an archived graphic on air. Not a content revision: the version
-    stays.
+    Taking clears, in the same transaction, every other graphic on air on the same layer
+    (`off_air` for each, before the taken graphic's `on_air`). Refuses (409) to take an archived
+    graphic on air. Not a content revision: the version stays; the history records it.
+    Taking a graphic already on air, or clearing one that is off air, only sends the event again.
     """
     with transaction.atomic(durable=True):
-        graphic = _locked_graphic(graphic_id)
+        graphic, layer_rows = _locked_with_layer(graphic_id) if on_air else (_locked_graphic(graphic_id), [])
         if on_air and graphic.archived:
             raise Conflict(f"Graphic {graphic.pk} is archived; restore it first.", code="archived")
-        graphic.on_air = on_air
-        _save_state(graphic, ["on_air"])
-        _publish_graphic(events.ON_AIR if on_air else events.OFF_AIR, graphic)
+        for other in layer_rows:
+            if other.on_air:
+                _save_air(other, user=user, on_air=False,
+                          reason=f"cleared: {graphic.title} taken on layer {graphic.layer}")
+        if graphic.on_air == on_air:  # nothing changes; the event tells late overlays again
+            _publish_graphic(events.ON_AIR if on_air else events.OFF_AIR, graphic)
+        else:
+            _save_air(graphic, user=user, on_air=on_air,
+                      reason=f"taken on air (layer {graphic.layer})" if on_air else "cleared from air")
     return graphic
 
 
@@ -342,8 +437,20 @@ def _publish_lock(event_type: str, data: dict) -> None:
     publish(DASHBOARD_GROUP, event_type, data)
 
 
-def lock_acquire(*, graphic_id, session_id: str, user) -> CanvasLock:
-    """Lock a graphic for `session_id` for LOCK_TTL_SECONDS.
+def _clean_holder_name(name) -> str:
+    if name is None:
+        return ""
+    if not isinstance(name, str):
+        raise ValidationError({"user_name": ["must be a string"]})
+    name = name.strip()
+    if len(name) > NAME_MAX:
+        raise ValidationError({"user_name": [f"must be at most {NAME_MAX} characters"]})
+    return name
+
+
+def lock_acquire(*, graphic_id, session_id: str, user, holder_name: str | None = None) -> CanvasLock:
+    """Lock a graphic for `session_id` for LOCK_TTL_SECONDS, held by `holder_name` (the person
+    at the editor, e.g. the dashboard's `user_name`), else the account's display name.
 
     The same session re-acquiring extends its lock; an expired lock is taken over; another
     session's live lock refuses (409 `locked` with `locked_by` and `expires_at`). The graphic
@@ -351,6 +458,7 @@ def lock_acquire(*, graphic_id, session_id: str, user) -> CanvasLock:
     graphic (409). Publishes `lock_acquired` to the dashboard.
     """
     session_id = _clean_session(session_id)
+    holder_name = _clean_holder_name(holder_name)
     with transaction.atomic(durable=True):
         graphic = _locked_graphic(graphic_id)
         if graphic.archived:
@@ -361,7 +469,7 @@ def lock_acquire(*, graphic_id, session_id: str, user) -> CanvasLock:
         if lock is not None and lock.expires_at > now and lock.session_id != session_id:
             raise _lock_conflict(lock, "try again when it is released")
         owner = {"user": user if getattr(user, "is_authenticated", False) else None,
-                 "locked_by": _name_of(user) or "anonymous"}
+                 "locked_by": holder_name or _name_of(user) or "anonymous"}
         if lock is None:
             lock = CanvasLock.objects.create(graphic=graphic, session_id=session_id,
                                              locked_at=now, expires_at=expires_at, **owner)
@@ -369,6 +477,8 @@ def lock_acquire(*, graphic_id, session_id: str, user) -> CanvasLock:
             if lock.session_id != session_id or lock.expires_at <= now:
                 lock.session_id, lock.locked_at = session_id, now
                 lock.user, lock.locked_by = owner["user"], owner["locked_by"]
+            elif holder_name:
+                lock.locked_by = holder_name
             lock.expires_at = expires_at
             lock.save(update_fields=["session_id", "locked_at", "user", "locked_by", "expires_at"])
         _publish_lock(events.LOCK_ACQUIRED, lock_json(lock, session_id=None))

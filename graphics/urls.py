@@ -15,6 +15,7 @@ urlpatterns = [
     path("graphics/<int:graphic_id>/take", views.GraphicTakeView.as_view(), name="graphic-take"),
     path("graphics/<int:graphic_id>/clear", views.GraphicClearView.as_view(), name="graphic-clear"),
     path("graphics/<int:graphic_id>/overlay-key", views.GraphicOverlayKeyView.as_view(), name="graphic-overlay-key"),
+    path("on-air", views.OnAirView.as_view(), name="on-air"),
     path("events", views.EventListView.as_view(), name="event-list"),
     path("lock/status", views.LockListView.as_view(), name="lock-list"),
     path("lock/<int:graphic_id>", views.LockView.as_view(), name="lock"),

@@ -28,10 +28,12 @@ from graphics.serializers import (
     GraphicOutput,
     GraphicUpdateInput,
     GraphicViewOutput,
+    LockInput,
     LockListOutput,
     LockOutput,
     LockReleaseOutput,
     LockStatusOutput,
+    OnAirOutput,
     OptionalSessionInput,
     OverlayKeyOutput,
     RevisionListOutput,
@@ -90,7 +92,7 @@ class GraphicListView(APIView):
     @extend_schema(request=GraphicCreateInput, responses={201: GraphicOutput}, tags=TAGS)
     def post(self, request):
         body = _valid(GraphicCreateInput, request.data)
-        graphic = services.graphic_create(user=request.user, **body)
+        graphic = services.graphic_create(user=request.user, reason="created via API", **body)
         return _graphic_response(request, graphic, status=201)
 
 
@@ -109,7 +111,8 @@ class GraphicDetailView(APIView):
         session_id = body.pop("session_id", None)
         graphic = services.graphic_update(
             graphic_id=graphic_id, user=request.user, changes=body, session_id=session_id or None,
-            expected_version=version if version is not None else _if_match(request))
+            expected_version=version if version is not None else _if_match(request),
+            reason="saved via API")
         return _graphic_response(request, graphic)
 
     @extend_schema(request=OptionalSessionInput, responses=ArchiveResultOutput, tags=TAGS,
@@ -198,6 +201,16 @@ class GraphicClearView(GraphicTakeView):
     on_air = False
 
 
+class OnAirView(APIView):
+    permission_classes = [IsReader]
+
+    @extend_schema(responses=OnAirOutput, tags=TAGS, operation_id="on_air_list",
+                   summary="What is on air, per layer")
+    def get(self, request):
+        layers = selectors.on_air_by_layer(overlay_base=overlay_base(request))
+        return Response({"layers": layers, "total": sum(len(layer["graphics"]) for layer in layers)})
+
+
 class GraphicOverlayKeyView(APIView):
     permission_classes = [IsWriter]
 
@@ -222,10 +235,12 @@ class EventListView(APIView):
 class LockView(APIView):
     permission_classes = [IsWriter]
 
-    @extend_schema(request=SessionInput, responses=LockOutput, tags=LOCK_TAGS)
+    @extend_schema(request=LockInput, responses=LockOutput, tags=LOCK_TAGS)
     def post(self, request, graphic_id):
-        session_id = _valid(SessionInput, request.data)["session_id"]
-        lock = services.lock_acquire(graphic_id=graphic_id, session_id=session_id, user=request.user)
+        body = _valid(LockInput, request.data)
+        session_id = body["session_id"]
+        lock = services.lock_acquire(graphic_id=graphic_id, session_id=session_id, user=request.user,
+                                     holder_name=body.get("user_name"))
         return Response(LockOutput(lock, context={"session_id": session_id}).data)
 
     @extend_schema(request=SessionInput, responses=LockReleaseOutput, tags=LOCK_TAGS)

@@ -3,6 +3,7 @@
 import asyncio
 import json
 import logging
+import time
 import uuid
 
 from channels.consumer import get_handler_name
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from realtime import presence
-from realtime.events import DASHBOARD_EVENTS, DASHBOARD_GROUP, encode
+from realtime.events import DASHBOARD_EVENTS, DASHBOARD_GROUP, USER_UPDATE, encode
 from realtime.hub import Broadcast, get_hub
 from realtime.transport import TransportFlow, text_frame
 
@@ -169,7 +170,9 @@ class FanoutConsumer(AsyncWebsocketConsumer):
 
 class DashboardConsumer(FanoutConsumer):
     """The dashboard socket: every event of the `dashboard` group, filtered by the client's
-    subscriptions; closed 4001 without a valid access token."""
+    subscriptions; closed 4001 without a valid access token, when the token expires, and
+    when its account is deactivated, deleted or logged out (checked every
+    WS_AUTH_CHECK_SECONDS, at once on a `user_update` about it)."""
 
     kind = "dashboard"
 
@@ -178,6 +181,8 @@ class DashboardConsumer(FanoutConsumer):
         self.subscriptions: set[str] = set()
         self.last_seen = 0.0
         self.idle_watch: asyncio.Task | None = None
+        self.session_watch: asyncio.Task | None = None
+        self.recheck = asyncio.Event()
 
     async def connect(self):
         await self.accept()
@@ -203,6 +208,40 @@ class DashboardConsumer(FanoutConsumer):
         self.start_writer()
         self.last_seen = asyncio.get_running_loop().time()
         self.idle_watch = asyncio.ensure_future(self._watch_idle())
+        self.session_watch = asyncio.ensure_future(self._watch_session())
+
+    async def _watch_session(self) -> None:
+        """Closes the socket (4001) once its token expires or its account may no longer
+        stream: deactivated, deleted, or logged out with a bearer token."""
+        expires_at = self.scope.get("token_expires_at")
+        check = self.scope.get("session_end_reason")
+        interval = max(settings.WS_AUTH_CHECK_SECONDS, 0.1)
+        while True:
+            wait = interval if expires_at is None else min(interval, expires_at - time.time())
+            try:
+                await asyncio.wait_for(self.recheck.wait(), max(wait, 0))
+            except TimeoutError:
+                pass
+            self.recheck.clear()
+            if expires_at is not None and time.time() >= expires_at:
+                reason = "The access token expired."
+            else:
+                reason = await check() if check is not None else ""
+            if reason:
+                self.queue_message("disconnecting", {"reason": reason})
+                self.close_after_queue(CLOSE_BAD_TOKEN)
+                return
+
+    def deliver(self, broadcast: Broadcast) -> None:
+        if broadcast.event == USER_UPDATE and self._about_me(broadcast):
+            self.recheck.set()
+        super().deliver(broadcast)
+
+    def _about_me(self, broadcast: Broadcast) -> bool:
+        try:
+            return broadcast.data["user"]["id"] == self.scope["user"].pk
+        except (ValueError, KeyError, TypeError):
+            return False
 
     async def _watch_idle(self) -> None:
         loop = asyncio.get_running_loop()
@@ -253,6 +292,7 @@ class DashboardConsumer(FanoutConsumer):
         })
 
     async def disconnect(self, code):
-        if self.idle_watch is not None:
-            self.idle_watch.cancel()
+        for task in (self.idle_watch, self.session_watch):
+            if task is not None:
+                task.cancel()
         await super().disconnect(code)

@@ -124,10 +124,11 @@ class Sync:
 
 def overlay_clients(graphic_id: int | None = None) -> list[dict]:
     """Connected overlay sockets (of every process when `REDIS_URL` is set), oldest first:
-    `{graphic_id, connected_at, last_ping, version, client}`."""
+    `{graphic_id, connected_at, last_ping, version, client, user_agent, output}` (output: program
+    or preview)."""
     clients = [
         {key: record.get(key) for key in ("graphic_id", "connected_at", "last_ping", "version",
-                                          "client")}
+                                          "client", "user_agent", "output")}
         for record in records()
         if record.get("kind") == "overlay"
         and (graphic_id is None or record.get("graphic_id") == graphic_id)

@@ -42,6 +42,9 @@ class OverlayClientSerializer(serializers.Serializer):
     last_ping = serializers.DateTimeField(allow_null=True, help_text="null until the first ping")
     version = serializers.IntegerField(allow_null=True, help_text="the version the page shows")
     client = serializers.CharField(help_text="address:port of the browser source")
+    user_agent = serializers.CharField(allow_null=True, help_text="the browser source's user agent")
+    output = serializers.ChoiceField(choices=["program", "preview"], allow_null=True,
+                                     help_text="program (/overlay/<id>/) or preview (/overlay/<id>/preview/)")
 
 
 class OverlayListSerializer(serializers.Serializer):

@@ -343,3 +343,6 @@ class StandingsSnapshotAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("data")
+
+
+from tournaments import placement_admin  # noqa: E402,F401  (the review queue registers itself)

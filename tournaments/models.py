@@ -164,3 +164,7 @@ class StandingsSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tournament} standings at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# Placement submissions live in their own module; imported here so they belong to this app.
+from tournaments.placement_models import PlacementSubmission, PlayerAlias, SubmissionRow  # noqa: E402,F401

@@ -209,6 +209,16 @@ def snapshot_get(*, snapshot_id: int | None = None,
     return snapshot
 
 
+MEMBER_ID_FIELDS = ("user_id", "player_id", "discord_id", "riot_id")
+
+
+def public_rows(rows: list[dict]) -> list[dict]:
+    """Standings or ranked rows as anyone may read them: what overlays draw (names, points,
+    ranks, round scores, placements), without the members' user, Discord and Riot ids."""
+    return [{key: value for key, value in row.items() if key not in MEMBER_ID_FIELDS}
+            for row in rows]
+
+
 RANKED_DEFAULT_ORDER = {"total_points": "desc", "player_name": "asc", "standing_rank": "asc"}
 
 

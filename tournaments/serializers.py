@@ -151,12 +151,15 @@ class ResultsOutput(serializers.Serializer):
     corrected_lobbies = serializers.ListField(child=serializers.IntegerField())
 
 
+TOKEN_ONLY = "only with a token"
+
+
 class StandingOutput(serializers.Serializer):
     rank = serializers.IntegerField()
-    user_id = serializers.IntegerField()
+    user_id = serializers.IntegerField(required=False, help_text=TOKEN_ONLY)
     player_name = serializers.CharField()
-    discord_id = serializers.CharField(allow_null=True)
-    riot_id = serializers.CharField()
+    discord_id = serializers.CharField(allow_null=True, required=False, help_text=TOKEN_ONLY)
+    riot_id = serializers.CharField(required=False, help_text=TOKEN_ONLY)
     total_points = serializers.IntegerField()
     round_scores = serializers.DictField(child=serializers.IntegerField())
     placements = serializers.ListField(child=serializers.IntegerField())
@@ -215,9 +218,9 @@ class RankedPlayerOutput(serializers.Serializer):
     player_name = serializers.CharField()
     total_points = serializers.IntegerField()
     standing_rank = serializers.IntegerField()
-    player_id = serializers.IntegerField()
-    discord_id = serializers.CharField(allow_null=True)
-    riot_id = serializers.CharField()
+    player_id = serializers.IntegerField(required=False, help_text=TOKEN_ONLY)
+    discord_id = serializers.CharField(allow_null=True, required=False, help_text=TOKEN_ONLY)
+    riot_id = serializers.CharField(required=False, help_text=TOKEN_ONLY)
     round_scores = serializers.DictField(child=serializers.IntegerField())
 
 

@@ -371,54 +371,61 @@ def results_post(*, tournament_id: int, number: int, lobbies: list[dict], by) ->
     `standings_update` to the dashboard and the tournament's overlays."""
     with transaction.atomic(durable=True):
         tournament = _locked_tournament(tournament_id)
-        round_ = _round(tournament, number)
-        errors = _validate_results(tournament, round_, lobbies)
-        if errors:
-            raise ValidationError(errors)
-        scoring = scoring_of(tournament.scoring)
+        return results_record(tournament=tournament, round_=_round(tournament, number),
+                              lobbies=lobbies, by=by)
 
-        existing = {lobby.number: lobby for lobby in Lobby.objects.filter(
-            round=round_, number__in=[entry["lobby"] for entry in lobbies])}
-        previous: dict[int, list[dict]] = {}
-        for placement in (Placement.objects.filter(lobby__in=existing.values())
-                          .select_related("user", "lobby").order_by("placement")):
-            previous.setdefault(placement.lobby.number, []).append(placement)
 
-        Lobby.objects.bulk_create(Lobby(round=round_, number=entry["lobby"])
-                                  for entry in lobbies if entry["lobby"] not in existing)
-        lobby_rows = {lobby.number: lobby for lobby in Lobby.objects.filter(
-            round=round_, number__in=[entry["lobby"] for entry in lobbies])}
-        # Clear every re-posted lobby first: a player may move between two re-posted lobbies.
-        Placement.objects.filter(lobby__in=lobby_rows.values()).delete()
-        Placement.objects.bulk_create(
-            Placement(lobby=lobby_rows[posted["lobby"]], round=round_, user=entry["user"],
-                      placement=entry["placement"])
-            for posted in lobbies for entry in posted["placements"])
+def results_record(*, tournament: Tournament, round_: Round, lobbies: list[dict], by) -> dict:
+    """`results_post` inside the caller's transaction, the tournament row already taken with
+    `select_for_update()` (a placement review posts a lobby and marks its submission in one
+    transaction)."""
+    errors = _validate_results(tournament, round_, lobbies)
+    if errors:
+        raise ValidationError(errors)
+    scoring = scoring_of(tournament.scoring)
 
-        answer_lobbies, corrections = [], []
-        for posted in sorted(lobbies, key=lambda entry: entry["lobby"]):
-            lobby = lobby_rows[posted["lobby"]]
-            after = [{"user_id": entry["user"].id, "player_name": entry["user"].player_name,
-                      "placement": entry["placement"],
-                      "points": scoring.points_for(entry["placement"])}
-                     for entry in sorted(posted["placements"], key=lambda entry: entry["placement"])]
-            before = _as_rows(previous.get(lobby.number, []), scoring)
-            if before:
-                corrections.append(PlacementCorrection(lobby=lobby, corrected_by=by, before=before,
-                                                       after=after))
-            answer_lobbies.append({"lobby": lobby.number, "placements": after})
-        PlacementCorrection.objects.bulk_create(corrections)
-        corrected = [correction.lobby.number for correction in corrections]
+    existing = {lobby.number: lobby for lobby in Lobby.objects.filter(
+        round=round_, number__in=[entry["lobby"] for entry in lobbies])}
+    previous: dict[int, list[dict]] = {}
+    for placement in (Placement.objects.filter(lobby__in=existing.values())
+                      .select_related("user", "lobby").order_by("placement")):
+        previous.setdefault(placement.lobby.number, []).append(placement)
 
-        waiting = round_.lobbies.annotate(results=Count("placements")).filter(results=0).exists()
-        round_.status = Round.Status.IN_PROGRESS if waiting else Round.Status.COMPLETED
-        round_.save(update_fields=["status"])
-        tournament.save(update_fields=["updated_at"])
+    Lobby.objects.bulk_create(Lobby(round=round_, number=entry["lobby"])
+                              for entry in lobbies if entry["lobby"] not in existing)
+    lobby_rows = {lobby.number: lobby for lobby in Lobby.objects.filter(
+        round=round_, number__in=[entry["lobby"] for entry in lobbies])}
+    # Clear every re-posted lobby first: a player may move between two re-posted lobbies.
+    Placement.objects.filter(lobby__in=lobby_rows.values()).delete()
+    Placement.objects.bulk_create(
+        Placement(lobby=lobby_rows[posted["lobby"]], round=round_, user=entry["user"],
+                  placement=entry["placement"])
+        for posted in lobbies for entry in posted["placements"])
 
-        answer = {"tournament_id": tournament.id, "round": round_.number, "round_name": round_.name,
-                  "status": round_.status, "lobbies": answer_lobbies, "corrected_lobbies": corrected}
-        publish((DASHBOARD_GROUP, tournament_group(tournament.id)), events.PLACEMENT_UPDATE, answer)
-        _publish_standings(tournament)
+    answer_lobbies, corrections = [], []
+    for posted in sorted(lobbies, key=lambda entry: entry["lobby"]):
+        lobby = lobby_rows[posted["lobby"]]
+        after = [{"user_id": entry["user"].id, "player_name": entry["user"].player_name,
+                  "placement": entry["placement"],
+                  "points": scoring.points_for(entry["placement"])}
+                 for entry in sorted(posted["placements"], key=lambda entry: entry["placement"])]
+        before = _as_rows(previous.get(lobby.number, []), scoring)
+        if before:
+            corrections.append(PlacementCorrection(lobby=lobby, corrected_by=by, before=before,
+                                                   after=after))
+        answer_lobbies.append({"lobby": lobby.number, "placements": after})
+    PlacementCorrection.objects.bulk_create(corrections)
+    corrected = [correction.lobby.number for correction in corrections]
+
+    waiting = round_.lobbies.annotate(results=Count("placements")).filter(results=0).exists()
+    round_.status = Round.Status.IN_PROGRESS if waiting else Round.Status.COMPLETED
+    round_.save(update_fields=["status"])
+    tournament.save(update_fields=["updated_at"])
+
+    answer = {"tournament_id": tournament.id, "round": round_.number, "round_name": round_.name,
+              "status": round_.status, "lobbies": answer_lobbies, "corrected_lobbies": corrected}
+    publish((DASHBOARD_GROUP, tournament_group(tournament.id)), events.PLACEMENT_UPDATE, answer)
+    _publish_standings(tournament)
     return answer
 
 

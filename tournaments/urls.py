@@ -41,3 +41,7 @@ urlpatterns = [
     path("scoreboard/refresh", views.ScoreboardRefreshView.as_view(), name="scoreboard-refresh"),
     path("players/ranked", views.RankedPlayersView.as_view(), name="players-ranked"),
 ]
+
+from tournaments.placement_urls import urlpatterns as placement_urlpatterns  # noqa: E402
+
+urlpatterns += placement_urlpatterns

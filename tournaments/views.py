@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import ReadAnyWriteEditor
+from accounts.tokens import OptionalTokenAuthentication
 from core.api import paginate
 from core.errors import NotFound
 from tournaments import selectors, services
@@ -204,14 +205,18 @@ class ResultsView(APIView):
 
 
 class StandingsView(APIView):
-    authentication_classes = []
+    """Public; member ids (user, Discord, Riot) only to a token holder."""
+
+    authentication_classes = [OptionalTokenAuthentication]
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(responses=StandingsOutput, tags=TAGS)
     def get(self, request, tournament_id: int):
         tournament = selectors.tournament_get(tournament_id=tournament_id)
-        return conditional_response(request, selectors.standings_of(tournament=tournament),
-                                    tournament.updated_at)
+        body = selectors.standings_of(tournament=tournament)
+        if not request.user.is_authenticated:
+            body = {**body, "standings": selectors.public_rows(body["standings"])}
+        return conditional_response(request, body, tournament.updated_at)
 
 
 def _snapshot_answer(request, snapshot) -> Response:
@@ -257,10 +262,15 @@ CAMEL_CASE = {"tournamentId": "tournament_id", "guildId": "guild_id", "sortBy": 
 
 
 class RankedPlayersView(APIView):
-    authentication_classes = []
+    """Public; member ids (player, Discord, Riot) only to a token holder."""
+
+    authentication_classes = [OptionalTokenAuthentication]
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(parameters=[RankedParams], responses=RankedOutput, tags=["players"])
     def get(self, request):
         query = {CAMEL_CASE.get(key, key): value for key, value in request.query_params.items()}
-        return Response(selectors.ranked_players(**_valid(RankedParams, query)))
+        body = selectors.ranked_players(**_valid(RankedParams, query))
+        if not request.user.is_authenticated:
+            body = {**body, "players": selectors.public_rows(body["players"])}
+        return Response(body)

@@ -1,6 +1,6 @@
 import pytest
 
-from accounts.services import auth_log_record
+from accounts.models import AuthLog
 
 pytestmark = pytest.mark.django_db
 
@@ -9,8 +9,9 @@ pytestmark = pytest.mark.django_db
 def test_auth_log_changelist_lists_attempts_in_fixed_queries(client, admin_user, editor, rows,
                                                              django_assert_max_num_queries):
     for index in range(rows):
-        auth_log_record(user=editor if index % 2 else None, username=f"try-{index}",
-                        method="password", ip="10.0.0.1", user_agent="bot", success=bool(index % 2))
+        AuthLog.objects.create(user=editor if index % 2 else None, username=f"try-{index}",
+                               method="password", ip="10.0.0.1", user_agent="bot",
+                               success=bool(index % 2))
     client.force_login(admin_user)
 
     with django_assert_max_num_queries(8):

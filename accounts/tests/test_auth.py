@@ -6,7 +6,7 @@ from django.conf import settings
 from django.test import override_settings
 from rest_framework_simplejwt.tokens import AccessToken
 
-from accounts.models import AuthLog
+from accounts.models import AuthLog, User
 from conftest import access_token, client_for
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def test_master_password_login_answers_tokens_for_the_dashboard_account(api_clie
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()
     claims = AccessToken(body["access_token"])
-    assert claims["sub"] == "dashboard"
+    assert claims["user_id"] == str(User.objects.get(username="dashboard").pk)
     assert claims["roles"] == ["Administrator"]
     assert claims["read_only"] is False
     log = AuthLog.objects.get()
@@ -56,7 +56,7 @@ def test_personal_login_answers_tokens_with_roles(api_client, editor):
 
     assert response.status_code == 200
     claims = AccessToken(response.json()["access_token"])
-    assert claims["sub"] == "eddie-editor"
+    assert claims["user_id"] == str(editor.pk)
     assert claims["roles"] == ["Editor"]
     assert AuthLog.objects.get().user == editor
 
@@ -80,21 +80,38 @@ def test_login_missing_fields_names_them(api_client):
     assert "password" in body["detail"]
 
 
-def test_login_is_throttled_per_ip_with_retry_after(api_client, editor):
-    for _ in range(5):
-        api_client.post("/auth/token", {"username": "eddie-editor", "password": "bad"},
-                        format="json")
+def test_failed_logins_lock_the_account_and_the_address_with_retry_after(api_client, editor,
+                                                                         viewer):
+    answers = [api_client.post("/auth/token", {"username": "eddie-editor", "password": "bad"},
+                               format="json").status_code for _ in range(5)]
 
-    response = api_client.post("/auth/token", {"username": "eddie-editor",
-                                               "password": "editor-pass-123"}, format="json")
+    right_password = api_client.post("/auth/token", {"username": "eddie-editor",
+                                                     "password": "editor-pass-123"}, format="json")
+    same_account_elsewhere = api_client.post(
+        "/auth/token", {"username": "eddie-editor", "password": "editor-pass-123"},
+        format="json", REMOTE_ADDR="10.1.2.3")
+    other_account_same_address = api_client.post(
+        "/auth/token", {"username": "vera-viewer", "password": "viewer-pass-123"}, format="json")
+    other_account_elsewhere = api_client.post(
+        "/auth/token", {"username": "vera-viewer", "password": "viewer-pass-123"},
+        format="json", REMOTE_ADDR="10.1.2.3")
 
-    assert response.status_code == 429
-    assert int(response["Retry-After"]) > 0
-    assert response.json()["code"] == "throttled"
-    other_ip = api_client.post("/auth/token", {"username": "eddie-editor",
-                                                "password": "editor-pass-123"}, format="json",
-                               REMOTE_ADDR="10.1.2.3")
-    assert other_ip.status_code == 200
+    assert answers == [401] * 4 + [429]
+    assert right_password.status_code == 429
+    assert int(right_password["Retry-After"]) == settings.LOGIN_COOLOFF_SECONDS
+    assert right_password.json()["code"] == "throttled"
+    assert same_account_elsewhere.status_code == 429
+    assert other_account_same_address.status_code == 429
+    assert other_account_elsewhere.status_code == 200
+
+
+def test_successful_logins_never_count(api_client, editor):
+    answers = [api_client.post("/auth/token", {"username": "eddie-editor",
+                                               "password": "editor-pass-123"},
+                               format="json").status_code for _ in range(12)]
+
+    assert answers == [200] * 12
+    assert AuthLog.objects.filter(success=True).count() == 12
 
 
 def test_expired_token_is_refused(api_client, editor):
@@ -109,7 +126,7 @@ def test_expired_token_is_refused(api_client, editor):
 
 
 def test_forged_token_is_refused(api_client, editor):
-    claims = {"sub": "eddie-editor", "token_type": "access", "exp": 9999999999, "jti": "x",
+    claims = {"user_id": editor.pk, "token_type": "access", "exp": 9999999999, "jti": "x",
               "roles": ["Administrator"]}
     forged = jwt.encode(claims, "not-our-key-but-long-enough-for-hs256-0123456789", algorithm="HS256")
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {forged}")
@@ -151,7 +168,7 @@ def test_refresh_with_a_valid_access_token_as_the_existing_dashboard_does(editor
     response = client_for(editor).post("/auth/refresh")
 
     assert response.status_code == 200
-    assert AccessToken(response.json()["access_token"])["sub"] == "eddie-editor"
+    assert AccessToken(response.json()["access_token"])["user_id"] == str(editor.pk)
 
 
 def test_refresh_without_anything_is_401(api_client):

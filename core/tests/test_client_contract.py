@@ -341,3 +341,158 @@ def test_a_graphic_saved_by_the_dashboard_reaches_the_overlay_with_default_stand
     assert [row["player_name"] for row in snapshot["standings"]] == [row["player_name"] for row in ranked]
     view = dashboard.get(f"{API}/graphics/{graphic.pk}/view").json()
     assert view["standings"] == snapshot["standings"]
+
+
+# Screenshot Review page (placements) and the Discord bot's submissions ------------------------
+# The review page uses relative `fetch` calls (doubled prefix), a JSON string body and the
+# bearer token; it reads only the fields asserted below and `response.ok` on its writes.
+
+def _bot_client():
+    """The bot logs in with its own Editor account (a write role) and sends a bearer token."""
+    from accounts.roles import EDITOR
+    from conftest import make_user
+
+    make_user("gal-bot", EDITOR, password="bot-pass-123456")
+    login = APIClient().post("/auth/token", {"username": "gal-bot", "password": "bot-pass-123456"},
+                             format="json")
+    assert login.status_code == 200, login.content
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {login.json()['access_token']}")
+    return client
+
+
+def _bot_submission(tournament, names, *, lobby, message_id, confidence):
+    """The bot's body, as its screenshot handler builds it: Discord ids as numbers."""
+    return {"tournament_id": tournament.id, "round_name": "round_1", "lobby_number": lobby,
+            "discord_message_id": message_id, "discord_channel_id": 1180000000000000000,
+            "discord_author_id": "240000000000000001",
+            "image_url": f"https://cdn.discordapp.com/attachments/11/22/lobby{lobby}.png",
+            "overall_confidence": confidence, "classification_score": 98.5,
+            "ocr_consensus_confidence": 84.0, "player_match_confidence": 88.0,
+            "structural_validity_score": 100.0,
+            "placements": [{"player_name": name, "placement": place, "extraction_confidence": 91.5}
+                           for place, name in enumerate(names, start=1)],
+            "extracted_data": {"rows": [{"name": name} for name in names]}}
+
+
+@pytest.fixture
+def review_queue():
+    """Round 1 of a 16-player cup seated in two lobbies; the bot sent lobby 1 unsure, with its
+    4th name misread beyond recognition."""
+    from tournaments.tests.placement_builders import lobby_names, seeded_round
+
+    tournament, players = tournament_with_members(16, name="Winter Cup")
+    round_ = seeded_round(tournament)
+    names = lobby_names(round_, 1)
+    read = [*names[:3], "Pl@y3r ???", *names[4:]]
+    response = _bot_client().post(f"{API}/placements/submissions", _bot_submission(
+        tournament, read, lobby=1, message_id=1180000000000000101, confidence=74.0), format="json")
+    assert response.status_code == 201, response.content
+    return tournament, round_, response.json()
+
+
+def _relative_fetch(client, method, path, body=None):
+    kwargs = {"data": json.dumps(body), "content_type": "application/json"} if body is not None else {}
+    return getattr(client, method)(f"{RELATIVE}{path}", **kwargs)
+
+
+def test_bot_submission_answers_201_then_200_with_the_stored_one():
+    from tournaments.tests.placement_builders import lobby_names, seeded_round
+
+    tournament, players = tournament_with_members(16, name="Winter Cup")
+    round_ = seeded_round(tournament)
+    bot = _bot_client()
+    body = _bot_submission(tournament, lobby_names(round_, 2), lobby=2,
+                           message_id=1180000000000000202, confidence=97.0)
+
+    first = bot.post(f"{API}/placements/submissions", body, format="json")
+    again = bot.post(f"{API}/placements/submissions", body, format="json")
+
+    assert first.status_code == 201 and again.status_code == 200
+    submission = first.json()
+    assert again.json()["id"] == submission["id"]
+    assert (submission["status"], submission["validation_method"]) == ("validated", "auto")
+    for field in ("classification_score", "ocr_consensus_confidence", "player_match_confidence",
+                  "structural_validity_score", "overall_confidence"):
+        assert 0 <= submission[field] <= 100
+    assert isinstance(submission["extracted_data"], dict)
+    assert isinstance(submission["validated_at"], str)
+
+
+def test_review_page_lists_pending_submissions_with_every_field_it_reads(dashboard, review_queue):
+    tournament, round_, submission = review_queue
+
+    response = _relative_fetch(dashboard, "get", "/placements/pending-review")
+
+    assert response.status_code == 200
+    [listed] = response.json()["submissions"]
+    assert isinstance(listed["id"], int) and listed["id"] == submission["id"]
+    assert listed["tournament_id"] == tournament.id
+    assert (listed["round_name"], listed["lobby_number"]) == ("round_1", 1)
+    assert listed["image_url"] == "https://cdn.discordapp.com/attachments/11/22/lobby1.png"
+    assert listed["status"] == "pending_review"
+    assert listed["overall_confidence"] == 74.0
+    assert isinstance(listed["created_at"], str)
+    assert listed["issues"][:3] == ["Low overall confidence", "Low player match confidence",
+                                    "Low OCR consensus"]
+    assert all(isinstance(issue, str) for issue in listed["issues"])
+    assert len(listed["placements"]) == 8
+    for row in listed["placements"]:
+        assert isinstance(row["id"], int)
+        assert row["player_id"] is None or isinstance(row["player_id"], int)
+        assert isinstance(row["player_name"], str) and row["player_name"]
+        assert isinstance(row["placement"], int) and isinstance(row["points"], int)
+        assert row["match_method"] in ("exact", "alias", "fuzzy", "manual", "none")
+        assert row["validated"] is False
+    assert listed["placements"][3]["player_id"] is None
+
+
+def test_review_player_picker_searches_with_q(dashboard, review_queue):
+    tournament, round_, submission = review_queue
+
+    default = _relative_fetch(dashboard, "get", "/placements/players/search?q=a")
+    typed = _relative_fetch(dashboard, "get", "/placements/players/search?q=Player%20004")
+
+    assert default.status_code == 200 and typed.status_code == 200
+    assert default.json()["players"], "the page's default list is not empty"
+    best = typed.json()["players"][0]
+    assert best["name"] == "Player 004"
+    for player in default.json()["players"] + typed.json()["players"]:
+        assert isinstance(player["id"], int) and isinstance(player["name"], str)
+        assert isinstance(player["aliases"], list)
+        assert isinstance(player["match_confidence"], (int, float))
+
+
+def test_review_approve_sends_the_rows_back_with_a_picked_player(dashboard, review_queue):
+    """The page sends every row of the submission back, the edited one with the picked player's
+    id and name and `match_method: "manual"` (its own points included; ours count)."""
+    tournament, round_, submission = review_queue
+    players = _relative_fetch(dashboard, "get", "/placements/players/search?q=a").json()["players"]
+    seated = [seat.user_id for seat in round_.lobbies.get(number=1).seats.all()]
+    picked = next(player for player in players if player["id"] == seated[3])
+    edited = [{**row, "player_id": picked["id"], "player_name": picked["name"],
+               "match_method": "manual"} if row["placement"] == 4 else row
+              for row in submission["placements"]]
+
+    response = _relative_fetch(dashboard, "post", f"/placements/validate/{submission['id']}",
+                               {"approved": True, "edited_placements": edited})
+
+    assert response.status_code == 200, response.content
+    assert response.json() == {"success": True, "action": "validated",
+                               "submission_id": submission["id"]}
+    assert _relative_fetch(dashboard, "get", "/placements/pending-review").json()["submissions"] == []
+    ranked = APIClient().get(f"{API}/players/ranked?sortBy=total_points&sortOrder=desc").json()
+    assert {row["player_name"]: row["total_points"] for row in ranked["players"]}[
+        picked["name"]] == 5
+
+
+@pytest.mark.parametrize("body", [{"approved": False, "notes": "Not our lobby"},
+                                  {"approved": False}])  # no reason given: `notes` is dropped
+def test_review_reject_with_or_without_a_reason(dashboard, review_queue, body):
+    tournament, round_, submission = review_queue
+
+    response = _relative_fetch(dashboard, "post", f"/placements/validate/{submission['id']}", body)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["action"] == "rejected"
+    assert _relative_fetch(dashboard, "get", "/placements/pending-review").json()["submissions"] == []

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 GRAPHIC_KEYS = {"id", "title", "event_name", "data_json", "created_by", "created_at", "updated_at",
-                "archived", "version", "on_air", "overlay_url", "tournament_id", "canvas_lock"}
+                "archived", "version", "on_air", "overlay_url", "tournament_id", "canvas_lock",
+                "layer", "transition_in", "transition_out", "transition_duration_ms"}
 
 
 @pytest.fixture
@@ -392,7 +393,8 @@ class TestLocks:
             response = editor_api.post(f"{API}/lock/{graphic.pk}", {"session_id": "tab-1"}, format="json")
         assert response.status_code == 200
         body = response.json()
-        assert set(body) == {"id", "graphic_id", "session_id", "locked", "locked_at", "expires_at", "locked_by"}
+        assert set(body) == {"id", "graphic_id", "session_id", "locked", "locked_at", "expires_at", "locked_by",
+                             "user_name"}
         assert (body["graphic_id"], body["session_id"], body["locked"], body["locked_by"]) == (
             graphic.pk, "tab-1", True, "Eddie")
         [event] = events.received()
@@ -450,7 +452,8 @@ class TestLocks:
             "locked": False, "lock_info": None, "can_edit": True}
         editor_api.post(f"{API}/lock/{graphic.pk}", {"session_id": "tab-1"}, format="json")
         other = viewer_api.get(f"{API}/lock/{graphic.pk}/status?session_id=tab-2").json()
-        assert (other["locked"], other["can_edit"], other["lock_info"]["session_id"]) == (True, False, MASKED_SESSION_ID)
+        seen = (other["locked"], other["can_edit"], other["lock_info"]["session_id"])
+        assert seen == (True, False, MASKED_SESSION_ID)
         owner = editor_api.get(f"{API}/lock/{graphic.pk}/status?session_id=tab-1").json()
         assert (owner["can_edit"], owner["lock_info"]["session_id"]) == (True, "tab-1")
         assert viewer_api.get(f"{API}/lock/999/status").status_code == 404

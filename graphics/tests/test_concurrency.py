@@ -113,3 +113,17 @@ def test_many_saves_without_versions_are_all_counted(editors):
     assert all(response.status_code == 200 for response in responses)
     assert sorted(response.json()["version"] for response in responses) == list(range(2, 12))
     assert Graphic.objects.get().history.count() == 11
+
+
+def test_graphics_taken_on_one_layer_at_the_same_instant_leave_one_on_air(editors):
+    graphics = [make_graphic(editors[0], title=f"Strap {n}", layer="lower-third") for n in range(10)]
+    other = make_graphic(editors[0], title="Standings")
+    client_for(editors[0]).post(f"{API}/graphics/{other.pk}/take")
+    clients = [client_for(user) for user in editors[:10]]
+    responses = race([
+        (lambda client=client, graphic=graphic: client.post(f"{API}/graphics/{graphic.pk}/take"))
+        for client, graphic in zip(clients, graphics, strict=True)
+    ])
+    assert [response.status_code for response in responses] == [200] * 10
+    assert Graphic.objects.filter(layer="lower-third", on_air=True).count() == 1
+    assert Graphic.objects.get(pk=other.pk).on_air is True

@@ -26,11 +26,25 @@ def test_right_key_serves_the_page_without_login(client, graphic):
     assert response["Content-Type"].startswith("text/html")
     html = response.content.decode()
     assert "/static/graphics/overlay.js" in html
+    assert "/static/graphics/drawing.js" in html
     assert "/static/graphics/overlay.css" in html
     assert overlay_config(response) == {
         "graphicId": graphic.id,
         "socketPath": f"/ws/overlay/{graphic.id}/?key={graphic.overlay_key}",
+        "preview": False,
     }
+
+
+def test_preview_output_is_the_same_page_with_its_socket_marked_preview(client, graphic):
+    response = client.get(f"/overlay/{graphic.id}/preview/?key={graphic.overlay_key}")
+
+    assert response.status_code == 200
+    assert overlay_config(response) == {
+        "graphicId": graphic.id,
+        "socketPath": f"/ws/overlay/{graphic.id}/?key={graphic.overlay_key}&output=preview",
+        "preview": True,
+    }
+    assert client.get(f"/overlay/{graphic.id}/preview/?key=guess").status_code == 404
 
 
 def test_page_answers_without_the_trailing_slash(client, graphic):

@@ -48,7 +48,8 @@ async def test_connecting_sends_the_snapshot_of_the_graphic(graphic):
     assert snapshot["type"] == "snapshot"
     assert snapshot["data"] == {
         "graphic": {"id": graphic.pk, "title": "Lower third", "data_json": CANVAS, "version": 3,
-                    "on_air": True, "tournament_id": None},
+                    "on_air": True, "tournament_id": None, "layer": "main", "transition_in": "none",
+                    "transition_out": "none", "transition_duration_ms": 500},
         "standings": [],
     }
     await socket.disconnect()
@@ -127,6 +128,30 @@ async def test_ping_answers_pong_and_records_the_version_shown(graphic):
     assert client["connected_at"] and client["last_ping"] and "client" in client
     await socket.disconnect()
     assert await eventually(lambda: overlay_clients(graphic.pk) == [])
+
+
+OBS_ON_WINDOWS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                  "Chrome/103.0.5060.134 Safari/537.36 OBS/30.0.2")
+
+
+async def test_the_overlay_list_knows_the_browser_source_and_its_output(graphic):
+    from channels.testing import WebsocketCommunicator
+
+    from galdash.asgi import application
+
+    program = WebsocketCommunicator(application, overlay_path(graphic),
+                                    headers=[(b"user-agent", OBS_ON_WINDOWS.encode())])
+    preview = WebsocketCommunicator(application, overlay_path(graphic) + "&output=preview")
+    for socket in (program, preview):
+        assert (await socket.connect())[0]
+        await receive(socket)
+
+    clients = await eventually(lambda: overlay_clients(graphic.pk) if len(overlay_clients(graphic.pk)) == 2
+                               else None)
+    assert sorted((c["user_agent"], c["output"]) for c in clients) == [
+        ("", "preview"), (OBS_ON_WINDOWS, "program")]
+    for socket in (program, preview):
+        await socket.disconnect()
 
 
 async def test_unknown_messages_get_an_error_and_keep_the_socket(graphic):
@@ -258,7 +283,7 @@ async def test_the_overlays_route_lists_connected_overlays_per_graphic(graphic, 
 
     assert {overlay["graphic_id"] for overlay in body["overlays"]} == {graphic.pk}
     assert set(body["overlays"][0]) == {"graphic_id", "connected_at", "last_ping", "version",
-                                        "client"}
+                                        "client", "user_agent", "output"}
     assert {overlay["graphic_id"] for overlay in everything["overlays"]} == {graphic.pk, second.pk}
     for socket in sockets:
         await socket.disconnect()
@@ -365,7 +390,10 @@ async def test_the_graphics_admin_page_shows_its_connected_overlays(graphic):
     assert await database_sync_to_async(admin_page_when)(producer, graphic, "None connected")
 
     socket = await open_socket(overlay_path(graphic))
-    page = await eventually(lambda: admin_page_when(producer, graphic, "showing version"))
+    page = await eventually(lambda: admin_page_when(producer, graphic, "version not reported yet"))
+    assert "connected just now" in page
 
-    assert "connected" in page
+    await receive(socket)
+    await socket.send_json_to({"type": "ping", "version": 3})
+    assert await eventually(lambda: admin_page_when(producer, graphic, "showing version 3 (current)"))
     await socket.disconnect()

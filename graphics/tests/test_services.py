@@ -189,13 +189,14 @@ class TestArchive:
         services.graphic_archive(graphic_id=graphic.pk, user=editor, session_id="s1")
         assert not CanvasLock.objects.exists()
 
-    def test_state_changes_are_not_revisions(self, editor):
+    def test_state_changes_are_not_revisions_and_only_air_is_in_the_history(self, editor):
         graphic = make_graphic(editor)
         services.graphic_set_on_air(graphic_id=graphic.pk, user=editor, on_air=True)
         services.graphic_overlay_key_rotate(graphic_id=graphic.pk, user=editor)
         services.graphic_archive(graphic_id=graphic.pk, user=editor)
         services.graphic_restore(graphic_id=graphic.pk, user=editor)
-        assert graphic.history.count() == 1
+        reasons = list(graphic.history.order_by("history_id").values_list("version", "history_change_reason"))
+        assert reasons == [(1, "created"), (1, "taken on air (layer main)")]
         assert Graphic.objects.get().version == 1
 
     def test_permanent_delete_keeps_the_title(self, editor, admin_user):

@@ -8,34 +8,35 @@
  * slowly (every 30 s) after the server closed it with 4004 (archived, deleted or key rotated).
  * `<html data-connection>` tells the state: connecting, live, waiting (to retry) or gone.
  *
- * Drawing, as the editor's view mode: a stage of the background's size (else 1920x1080); `text`
- * at (x, y); `players`, `scores` (total points, or the `roundId` column) and `placements` (1st,
- * 2nd, ...) draw one row per standings entry, row i at (x, y + i * spacing). Every entry is drawn
- * unless the element sets `maxRows`; `previewCount` is only the editor's count of sample rows.
- * Off air the stage is hidden, not emptied.
+ * Drawing: GalDrawing (drawing.js, shared with the admin's preview). Off air the stage is hidden,
+ * not emptied. Take and clear play the graphic's `transition_in` / `transition_out` (fade,
+ * slide-left|right|top|bottom; none or a duration of 0: instant) for `transition_duration_ms`:
+ * the drawing is complete before it enters, and a leaving drawing is never redrawn while it leaves.
+ * `#stage[data-transition]` is `in:<name>` or `out:<name>` while one plays.
+ *
+ * Preview output (`config.preview`, /overlay/<id>/preview/): draws the graphic whether or not it
+ * is on air, without transitions.
+ *
+ * The page reports the version it shows (a `ping` with `version`) right after drawing a snapshot
+ * or a new version, so the admin's connected-overlays list is current within a second.
  *
  * Written without build step or newer syntax (no `?.`, `??`) so older OBS browser sources run it.
  */
 (function () {
   "use strict";
 
-  var DEFAULT_WIDTH = 1920;
-  var DEFAULT_HEIGHT = 1080;
   var RETRY_MIN_MS = 500;
   var RETRY_MAX_MS = 10000;
   var GONE_RETRY_MS = 30000;
   var PONG_TIMEOUT_MS = 10000;
   var CLOSE_GONE = 4004;
-  // The existing editor's defaults, used where an element leaves a font property out.
-  var DEFAULTS = {
-    text: { fontSize: 24, fontFamily: "Arial", color: "#000000" },
-    players: { fontSize: 20, fontFamily: "Arial", color: "#FFFFFF" },
-    scores: { fontSize: 24, fontFamily: "Arial", color: "#FFFFFF" },
-    placements: { fontSize: 20, fontFamily: "Arial", color: "#FFD700" }
-  };
+  // The transitions overlay.css animates (`none`, or a duration of 0, is instant).
+  var TRANSITIONS = { fade: 1, "slide-left": 1, "slide-right": 1, "slide-top": 1, "slide-bottom": 1 };
+  var number = GalDrawing.number;
 
   var config = JSON.parse(document.getElementById("overlay-config").textContent);
   var stage = document.getElementById("stage");
+  var preview = config.preview === true;
   var pingMs = secondsParam("ping", 15) * 1000;
   var pongTimeoutMs = Math.min(PONG_TIMEOUT_MS, pingMs);
 
@@ -46,124 +47,89 @@
   var pingTimer = null;
   var pongTimer = null;
   var resyncAsked = false;
+  var transition = { direction: "", timer: null };
 
   function secondsParam(name, fallback) {
     var value = parseFloat(new URLSearchParams(window.location.search).get(name));
     return value > 0 ? value : fallback;
   }
 
-  function number(value, fallback) {
-    var parsed = typeof value === "number" ? value : parseFloat(value);
-    return isFinite(parsed) ? parsed : fallback;
-  }
-
   function setConnection(state) {
     document.documentElement.setAttribute("data-connection", state);
   }
 
-  // ---- drawing ----------------------------------------------------------------------------
-
-  function canvasOf(graphic) {
-    var data = graphic.data_json;
-    if (typeof data === "string") {
-      try {
-        data = JSON.parse(data);
-      } catch (error) {
-        data = null;
-      }
-    }
-    return data && typeof data === "object" ? data : {};
-  }
-
-  function ordinal(n) {
-    var tens = n % 100;
-    var suffix = "th";
-    if (tens < 11 || tens > 13) {
-      suffix = { 1: "st", 2: "nd", 3: "rd" }[n % 10] || "th";
-    }
-    return n + suffix;
-  }
-
-  function rowText(element, entry, index) {
-    if (element.type === "players") {
-      return entry.player_name == null ? "" : String(entry.player_name);
-    }
-    if (element.type === "scores") {
-      if (element.roundId && element.roundId !== "total") {
-        var rounds = entry.round_scores || {};
-        return String(rounds[element.roundId] == null ? 0 : rounds[element.roundId]);
-      }
-      return String(entry.total_points == null ? 0 : entry.total_points);
-    }
-    return ordinal(number(entry.rank, index + 1));
-  }
-
-  function styled(element, className, text, x, y) {
-    var defaults = DEFAULTS[element.type];
-    var node = document.createElement("div");
-    node.className = className;
-    node.setAttribute("data-element-id", element.id == null ? "" : String(element.id));
-    node.setAttribute("data-element-type", element.type);
-    node.textContent = text;
-    node.style.left = x + "px";
-    node.style.top = y + "px";
-    node.style.fontSize = number(element.fontSize, defaults.fontSize) + "px";
-    node.style.fontFamily = element.fontFamily || defaults.fontFamily;
-    node.style.color = element.color || defaults.color;
-    node.style.fontWeight = element.bold ? "bold" : "normal";
-    node.style.fontStyle = element.italic ? "italic" : "normal";
-    node.style.textDecoration = element.underline ? "underline" : "none";
-    return node;
-  }
-
-  function drawElement(element, into) {
-    var x = number(element.x, 0);
-    var y = number(element.y, 0);
-    if (element.type === "text") {
-      into.appendChild(styled(element, "text", element.content == null ? "" : String(element.content), x, y));
-      return;
-    }
-    var spacing = number(element.spacing, 56);
-    var maxRows = number(element.maxRows, 0);
-    var rows = maxRows > 0 ? shown.standings.slice(0, maxRows) : shown.standings;
-    rows.forEach(function (entry, index) {
-      var row = styled(element, "row", rowText(element, entry || {}, index), x, y + index * spacing);
-      row.setAttribute("data-row", String(index));
-      into.appendChild(row);
-    });
-  }
+  // ---- drawing and transitions -----------------------------------------------------------
 
   function draw() {
-    var canvas = canvasOf(shown.graphic);
-    var background = canvas.background && typeof canvas.background === "object" ? canvas.background : null;
-    var width = background ? number(background.width, DEFAULT_WIDTH) : DEFAULT_WIDTH;
-    var height = background ? number(background.height, DEFAULT_HEIGHT) : DEFAULT_HEIGHT;
-    var drawing = document.createDocumentFragment();
-
-    if (background && typeof background.imageUrl === "string" && background.imageUrl) {
-      var image = document.createElement("img");
-      image.className = "background";
-      image.alt = "";
-      image.src = background.imageUrl;
-      image.width = width;
-      image.height = height;
-      drawing.appendChild(image);
-    }
-    (Array.isArray(canvas.elements) ? canvas.elements : []).forEach(function (element) {
-      if (element && typeof element === "object" && DEFAULTS.hasOwnProperty(element.type)) {
-        drawElement(element, drawing);
-      }
-    });
-
-    stage.textContent = "";
-    stage.appendChild(drawing);
-    stage.style.width = width + "px";
-    stage.style.height = height + "px";
+    GalDrawing.draw(stage, shown.graphic.data_json, shown.standings);
     stage.setAttribute("data-version", String(shown.version));
-    stage.classList.toggle("off-air", !shown.graphic.on_air);
+  }
+
+  function transitionOf(graphic, direction) {
+    var name = graphic["transition_" + direction];
+    var ms = number(graphic.transition_duration_ms, 0);
+    return TRANSITIONS.hasOwnProperty(name) && ms > 0 ? { name: name, ms: ms } : null;
+  }
+
+  function endTransition() {
+    clearTimeout(transition.timer);
+    transition = { direction: "", timer: null };
+    stage.classList.remove("transition-in", "transition-out");
+    stage.removeAttribute("data-transition");
+    stage.style.animationDuration = "";
+  }
+
+  function play(direction, played, done) {
+    endTransition();
+    transition.direction = direction;
+    stage.setAttribute("data-transition", direction + ":" + played.name);
+    stage.style.animationDuration = played.ms + "ms";
+    stage.classList.add("transition-" + direction);
+    transition.timer = setTimeout(function () {
+      endTransition();
+      if (done) {
+        done();
+      }
+    }, played.ms);
+  }
+
+  // What the page shows, once a graphic arrived: the drawing, on air or off air. The drawing is
+  // complete before it becomes visible; while a graphic leaves (transition out), the drawing that
+  // is leaving stays as it is, and any change is drawn once it has left, hidden.
+  function show(wasOnAir) {
+    var onAir = preview || shown.graphic.on_air === true;
+    if (onAir && !wasOnAir) {
+      draw();
+      stage.classList.remove("off-air");
+      var entering = transitionOf(shown.graphic, "in");
+      if (entering) {
+        play("in", entering);
+      } else {
+        endTransition();
+      }
+    } else if (!onAir && wasOnAir) {
+      var leaving = transitionOf(shown.graphic, "out");
+      if (leaving) {
+        play("out", leaving, function () {
+          stage.classList.add("off-air");
+          draw();
+        });
+      } else {
+        endTransition();
+        stage.classList.add("off-air");
+        draw();
+      }
+    } else if (transition.direction !== "out") {
+      draw();
+    }
+  }
+
+  function visible() {
+    return !stage.classList.contains("off-air") && transition.direction !== "out";
   }
 
   function clear() {
+    endTransition();
     shown = { graphic: null, standings: [], version: 0 };
     stage.textContent = "";
     stage.classList.add("off-air");
@@ -190,6 +156,7 @@
     if (!data.graphic || typeof data.graphic !== "object") {
       return;
     }
+    var wasOnAir = shown.graphic ? visible() : false;
     shown = {
       graphic: data.graphic,
       standings: Array.isArray(data.standings) ? data.standings : [],
@@ -197,8 +164,16 @@
     };
     resyncAsked = false;
     retryMs = RETRY_MIN_MS;
-    draw();
+    if (!wasOnAir) {
+      // A page that (re)connects shows what is on air at once, without playing the take.
+      endTransition();
+      draw();
+      stage.classList.toggle("off-air", !(preview || shown.graphic.on_air === true));
+    } else {
+      show(true);
+    }
     setConnection("live");
+    report();
   }
 
   // A graphic (graphic_updated, on_air, off_air): stale versions are ignored, a gap asks for a
@@ -215,6 +190,7 @@
     if (version > shown.version + 1) {
       resync();
     }
+    var wasOnAir = shown.graphic.on_air === true || preview;
     var merged = {};
     [shown.graphic, graphic].forEach(function (source) {
       Object.keys(source).forEach(function (key) {
@@ -224,9 +200,13 @@
     if (onAir !== undefined) {
       merged.on_air = onAir;
     }
+    var changed = version !== shown.version;
     shown.graphic = merged;
     shown.version = version;
-    draw();
+    show(wasOnAir);
+    if (changed) {
+      report();
+    }
   }
 
   function tournamentOf(source) {
@@ -242,7 +222,9 @@
       return;
     }
     shown.standings = Array.isArray(data.standings) ? data.standings : [];
-    draw();
+    if (transition.direction !== "out") {
+      draw();
+    }
   }
 
   function receive(event) {
@@ -289,6 +271,11 @@
   function socketUrl() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     return scheme + window.location.host + config.socketPath;
+  }
+
+  // Tell the server at once which version the page now shows (the connected-overlays list).
+  function report() {
+    ping();
   }
 
   function ping() {
