@@ -14,23 +14,31 @@ def member_list(*, is_active: bool | None = None):
     return members if is_active is None else members.filter(is_active=is_active)
 
 
-def member_get(*, user_id: int | None = None, discord_id: str | None = None) -> User:
+def _members(hold: bool):
+    """`hold`: inside a write's transaction, the rows are kept (FOR NO KEY UPDATE, in id order)
+    until it commits, so deleting a member waits for the write that refers to them (or was
+    first, and the member is missing)."""
+    return User.objects.select_for_update(no_key=True).order_by("pk") if hold else User.objects.all()
+
+
+def member_get(*, user_id: int | None = None, discord_id: str | None = None,
+               hold: bool = False) -> User:
     """The member with `user_id`, else the one with `discord_id`; NotFound (404,
     `user_not_found`) when there is none. The one lookup of a member by id or Discord id."""
     if user_id is not None:
-        user, label = User.objects.filter(pk=user_id).first(), f"id {user_id}"
+        user, label = _members(hold).filter(pk=user_id).first(), f"id {user_id}"
     else:
-        user, label = User.objects.filter(discord_id=discord_id).first(), f"Discord id {discord_id}"
+        user, label = _members(hold).filter(discord_id=discord_id).first(), f"Discord id {discord_id}"
     if user is None:
         raise NotFound(f"No league member with {label}.", code="user_not_found")
     return user
 
 
-def members_by_ids(*, user_ids, discord_ids) -> tuple[dict[int, User], dict[str, User]]:
+def members_by_ids(*, user_ids, discord_ids, hold: bool = False) -> tuple[dict[int, User], dict[str, User]]:
     """Members looked up in bulk, `({id: member}, {discord_id: member})`, in two queries; the
-    unknown ones are missing."""
-    by_id = {user.id: user for user in User.objects.filter(pk__in=user_ids)}
-    by_discord = {user.discord_id: user for user in User.objects.filter(discord_id__in=discord_ids)}
+    unknown ones are missing. `hold` as for `member_get`."""
+    by_id = {user.id: user for user in _members(hold).filter(pk__in=user_ids)}
+    by_discord = {user.discord_id: user for user in _members(hold).filter(discord_id__in=discord_ids)}
     return by_id, by_discord
 
 

@@ -42,8 +42,13 @@ class OptionalTokenAuthentication(TokenAuthentication):
 
 
 class TokenScheme(SimpleJWTScheme):
-    """The OpenAPI schema names our token authentication (and its optional form) as simplejwt's
-    Bearer scheme, `jwtAuth`, so the docs' "Authorize" sends the token."""
+    """In the OpenAPI schema: simplejwt's bearer JWT (`jwtAuth`)."""
 
-    target_class = TokenAuthentication
-    match_subclasses = True
+    target_class = "accounts.tokens.TokenAuthentication"
+
+
+class OptionalTokenScheme(SimpleJWTScheme):
+    """The same bearer JWT where a route also answers anyone (`jwtAuthOptional`)."""
+
+    target_class = "accounts.tokens.OptionalTokenAuthentication"
+    name = "jwtAuthOptional"

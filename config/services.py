@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from config.models import Configuration
 from config.selectors import configuration_cache_invalidate
 from core.errors import Conflict, NotFound, PayloadTooLarge
+from core.input import unstorable
 from realtime.events import CONFIGURATION_UPDATE, DASHBOARD_GROUP, publish
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
@@ -62,6 +63,9 @@ def configuration_value_validate(value: Any) -> None:
         encoded = json.dumps(value, allow_nan=False).encode()
     except (TypeError, ValueError) as error:
         raise ValidationError(f"The value is not JSON: {error}.")
+    found = unstorable(value)
+    if found:
+        raise ValidationError(f"{found[0]} {found[1]}." if found[0] != "body" else f"The value {found[1]}.")
     if len(encoded) > VALUE_MAX_BYTES:
         raise PayloadTooLarge(
             f"The value is {len(encoded)} bytes of JSON; the limit is {VALUE_MAX_BYTES}.")

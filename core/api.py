@@ -6,7 +6,7 @@ import logging
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
@@ -70,6 +70,12 @@ def exception_handler(exc, context):
                             status=503)
         response["Retry-After"] = "2"
         return response
+    elif isinstance(exc, IntegrityError):
+        # Services lock what they refer to; this is the backstop for a row deleted by a
+        # concurrent request all the same (a foreign key checked at commit).
+        logger.warning("Integrity error answered 409: %s", exc)
+        return Response(error_body("What this request refers to was changed or deleted by another "
+                                   "request meanwhile; reload and try again.", "conflict"), status=409)
     elif isinstance(exc, RecursionError):  # json.loads on a body nested thousands deep
         exc = exceptions.ParseError("JSON parse error - nested too deeply.")
     elif isinstance(exc, RequestDataTooBig):
@@ -95,7 +101,7 @@ def exception_handler(exc, context):
 
 
 class PageParams(serializers.Serializer):
-    skip = serializers.IntegerField(min_value=0, default=0)
+    skip = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
     limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
 
 

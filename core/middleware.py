@@ -5,7 +5,8 @@ import time
 import uuid
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.urls import Resolver404, resolve
 
 from core.api import error_body
@@ -93,6 +94,17 @@ class RequestContextMiddleware:
         return response
 
 
+# What stays up with ENABLE_DASHBOARD=false: the overlays' read of a graphic, by route name.
+OVERLAY_VIEW_ROUTE = "graphic-view"
+
+
+def _is_overlay_view(path: str) -> bool:
+    try:
+        return resolve(path).url_name == OVERLAY_VIEW_ROUTE
+    except Resolver404:
+        return False
+
+
 def _resolves(path: str) -> bool:
     try:
         resolve(path)
@@ -128,12 +140,19 @@ class ApiGuardMiddleware:
         if not is_api_path(path):
             return self.get_response(request)
 
-        if not settings.ENABLE_DASHBOARD and path.startswith("/api/v1/") and not path.rstrip(
-            "/"
-        ).endswith("/view"):
+        if not settings.ENABLE_DASHBOARD and path.startswith("/api/v1/") and not _is_overlay_view(
+            request.path_info
+        ):
             return JsonResponse(
                 error_body("The dashboard API is disabled on this server.", "dashboard_disabled"),
                 status=503,
+            )
+        if request.META.get("HTTP_TRANSFER_ENCODING") and not request.META.get("CONTENT_LENGTH"):
+            # Django and DRF read a body only up to its Content-Length: without one the change
+            # would be lost while the request succeeds. daphne (core.server) supplies it.
+            return JsonResponse(
+                error_body("A request body needs a Content-Length.", "length_required"),
+                status=411,
             )
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -166,3 +185,26 @@ class ApiGuardMiddleware:
         return JsonResponse(
             error_body("Internal server error; it has been logged.", "server_error"), status=500
         )
+
+
+class AllowedHostMiddleware:
+    """A Host outside ALLOWED_HOSTS answers 400 before anything else asks for it: the JSON
+    envelope under /api/ and /auth/, plain text elsewhere, and one warning line in the log
+    instead of Django's traceback."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            request.get_host()
+        except DisallowedHost:
+            host = request.META.get("HTTP_HOST", "")
+            logging.getLogger("galdash.security").warning(
+                "Refused %s %s: Host %r is not in ALLOWED_HOSTS", request.method, request.path, host[:200])
+            detail = "The Host header names a host this server does not serve."
+            if is_api_path(request.path_info):
+                return JsonResponse(error_body(detail, "bad_host"), status=400)
+            return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+

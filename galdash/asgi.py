@@ -1,4 +1,8 @@
-"""HTTP goes to Django; WebSockets to the dashboard and overlay consumers (galdash.routing)."""
+"""HTTP goes to Django; WebSockets to the dashboard and overlay consumers (galdash.routing).
+
+Importing this module also bounds daphne's request bodies and masks its access log
+(`core.server`), before daphne's command line builds its server.
+"""
 
 import os
 
@@ -6,6 +10,10 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "galdash.settings")
 django_application = get_asgi_application()
+
+from core import server  # noqa: E402
+
+server.install()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 

@@ -107,6 +107,11 @@ RIOT_CACHE_TTL_SECONDS = env_int("RIOT_CACHE_TTL_SECONDS", 3600)
 LOCK_TTL_SECONDS = env_int("LOCK_TTL_SECONDS", 300)
 WS_IDLE_TIMEOUT_SECONDS = env_int("WS_IDLE_TIMEOUT_SECONDS", 45)
 WS_QUEUE_SIZE = env_int("WS_QUEUE_SIZE", 50)
+# Messages a client may send on one socket: a burst, then a steady rate (beyond: close 4029).
+WS_MESSAGE_BURST = env_int("WS_MESSAGE_BURST", 60)
+WS_MESSAGES_PER_SECOND = env_int("WS_MESSAGES_PER_SECOND", 5)
+# A connected socket stays listed (/ws/status, /overlays) this long after its last ping.
+PRESENCE_TTL_SECONDS = env_int("PRESENCE_TTL_SECONDS", 60)
 # How often an open dashboard socket re-checks that its account may still stream.
 WS_AUTH_CHECK_SECONDS = env_int("WS_AUTH_CHECK_SECONDS", 5)
 OVERLAY_REQUIRE_KEY = env_bool("OVERLAY_REQUIRE_KEY", True)
@@ -135,8 +140,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
-    "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "channels",
     "axes",
@@ -149,6 +154,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.middleware.ClientAddressMiddleware",
     "core.middleware.RequestContextMiddleware",
+    "core.middleware.AllowedHostMiddleware",
+    "core.input.StorableInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -285,13 +292,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsReader"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.input.StrictJSONParser"],
     # JSON first: a client that accepts anything gets JSON; a browser asking for HTML gets the
     # browsable API.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
                                  "rest_framework.renderers.BrowsableAPIRenderer"],
     "DEFAULT_SCHEMA_CLASS": "core.schema.GalDashAutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "NUM_PROXIES": 0,  # the client address is REMOTE_ADDR (core.middleware)
@@ -318,6 +324,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
+    # /docs and /redoc from our own static files, never a CDN (core.docs adds their CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema documents what clients use: Bearer tokens (the admin session is for browsing).
     "AUTHENTICATION_WHITELIST": ["accounts.tokens.TokenAuthentication",
@@ -325,13 +335,15 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TournamentStatusEnum": "tournaments.models.Tournament.Status",
         "RoundStatusEnum": "tournaments.models.Round.Status",
+        "TransitionEnum": "graphics.models.Transition.values",
     },
 }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {"plain": {"()": "core.logs.SafeFormatter",
+                            "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "WARNING"}},

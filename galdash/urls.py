@@ -1,11 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import (
-    SpectacularJSONAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerView,
-)
+from drf_spectacular.views import SpectacularJSONAPIView
 
+from core.docs import RedocDocsView, SwaggerDocsView
 from core.views import HealthView
 from graphics.home import home
 from graphics.overlay import overlay_page
@@ -27,8 +24,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
-    path("docs", SpectacularSwaggerView.as_view(url_name="openapi"), name="docs"),
-    path("redoc", SpectacularRedocView.as_view(url_name="openapi"), name="redoc"),
+    path("docs", SwaggerDocsView.as_view(url_name="openapi"), name="docs"),
+    path("redoc", RedocDocsView.as_view(url_name="openapi"), name="redoc"),
     path("overlay/<int:graphic_id>", overlay_page, name="overlay-page"),
     path("overlay/<int:graphic_id>/preview", overlay_page, {"preview": True}, name="overlay-preview-page"),
 ]

@@ -130,6 +130,11 @@ class GraphicAdmin(LeagueRoleAdmin, ServiceTransactions, SimpleHistoryAdmin):
     actions = ["take_on_air", "clear_from_air", "archive", "restore", "duplicate", "rotate_overlay_key",
                "clean_up_expired_locks"]
 
+    def history_view(self, request, object_id, extra_context=None):
+        if not str(object_id).isdigit():
+            raise Http404("No graphic with this id.")
+        return super().history_view(request, object_id, extra_context)
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # permanent delete goes one graphic at a time
@@ -142,6 +147,16 @@ class GraphicAdmin(LeagueRoleAdmin, ServiceTransactions, SimpleHistoryAdmin):
         except CanvasLock.DoesNotExist:
             return "-"
         return _lock_text(lock) if lock.expires_at > timezone.now() else "-"
+
+    def get_list_display(self, request):
+        """Readers see what is on air; writers also get the Take / Clear button."""
+        if self.has_change_permission(request):
+            return self.list_display
+        return tuple("program_state" if name == "program" else name for name in self.list_display)
+
+    @admin.display(description="program", ordering="on_air")
+    def program_state(self, graphic: Graphic) -> str:
+        return f"{'ON AIR' if graphic.on_air else 'off air'} · {graphic.layer}"
 
     @admin.display(description="program", ordering="on_air")
     def program(self, graphic: Graphic) -> str:
@@ -291,6 +306,9 @@ class GraphicAdmin(LeagueRoleAdmin, ServiceTransactions, SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Reverting saves the revision through the services as a new revision."""
+        # simple_history hands the URL's text to the query; PostgreSQL answered 500 to "abc".
+        if not (str(object_id).isdigit() and str(version_id).isdigit()):
+            raise Http404("No such version of this graphic.")
         if request.method != "POST":
             return super().history_form_view(request, object_id, version_id, extra_context)
         if not self.has_change_permission(request):

@@ -6,9 +6,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from core.errors import PayloadTooLarge
+from core.input import refuse_unstorable
 
 ELEMENT_TYPES = ("text", "players", "scores", "placements")
 LIST_TYPES = ("players", "scores", "placements")
+# A canvas holds at most this many elements; a refusal lists at most this many errors.
+CANVAS_MAX_ELEMENTS = 2000
+CANVAS_MAX_ERRORS = 50
 
 
 def _is_number(value) -> bool:
@@ -41,6 +45,10 @@ def _element_errors(index: int, element) -> dict[str, list[str]]:
     return errors
 
 
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
 # What a graphic created without a canvas (absent, null or {}) starts with.
 EMPTY_CANVAS = {"background": None, "elements": []}
 
@@ -53,11 +61,17 @@ def canvas_clean(data) -> dict:
     """
     if isinstance(data, (str, bytes)):
         try:
-            data = json.loads(data)
-        except ValueError as error:
+            data = json.loads(data, parse_constant=_refuse_constant)
+        except (ValueError, RecursionError) as error:
             raise ValidationError({"data_json": [f"is not valid JSON ({error})"]})
     if not isinstance(data, dict):
         raise ValidationError({"data_json": ["must be a JSON object"]})
+    refuse_unstorable(data, "data_json")
+    elements = data.get("elements")
+    if isinstance(elements, list) and len(elements) > CANVAS_MAX_ELEMENTS:
+        # Refused before anything walks millions of elements.
+        raise ValidationError({"data_json.elements": [
+            f"has {len(elements)} elements; the limit is {CANVAS_MAX_ELEMENTS}"]})
     size = len(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
     if size > settings.GRAPHIC_DATA_MAX_BYTES:
         raise PayloadTooLarge(
@@ -74,12 +88,17 @@ def canvas_clean(data) -> dict:
                 if side in background and background[side] is not None and (
                         not _is_number(background[side]) or background[side] <= 0):
                     errors[f"data_json.background.{side}"] = ["must be a positive number"]
-    elements = data.get("elements")
     if not isinstance(elements, list):
         errors["data_json.elements"] = ["is required (a list of elements)"]
     else:
+        unlisted = 0
         for index, element in enumerate(elements):
-            errors.update(_element_errors(index, element))
+            found = _element_errors(index, element)
+            room = CANVAS_MAX_ERRORS - len(errors)
+            errors.update(list(found.items())[:max(room, 0)])
+            unlisted += max(len(found) - max(room, 0), 0)
+        if unlisted:
+            errors["data_json"] = [f"and {unlisted} more errors"]
     if errors:
         raise ValidationError(errors)
     return data

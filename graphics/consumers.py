@@ -33,6 +33,8 @@ class OverlayConsumer(FanoutConsumer):
         self.tournament_id: int | None = None  # the tournament whose standings it draws
         self.key = ""
         self.registered = False
+        self.resync_task: asyncio.Task | None = None
+        self.resync_again = False
 
     async def connect(self):
         await self.accept()
@@ -104,7 +106,21 @@ class OverlayConsumer(FanoutConsumer):
         elif broadcast.event == events.GRAPHIC_UPDATED:
             data = broadcast.data if isinstance(broadcast.data, dict) else {}
             if "tournament_id" in data and data["tournament_id"] != self.graphic_tournament_id:
-                asyncio.ensure_future(self._resync())
+                self.request_resync()
+
+    def request_resync(self) -> None:
+        """Resyncs asked for while one runs make one more, not one each."""
+        if self.resync_task is not None and not self.resync_task.done():
+            self.resync_again = True
+            return
+        self.resync_task = asyncio.ensure_future(self._resync_coalesced())
+
+    async def _resync_coalesced(self) -> None:
+        while not self.closing:
+            self.resync_again = False
+            await self._resync()
+            if not self.resync_again:
+                return
 
     async def _resync(self) -> None:
         snapshot = await self._snapshot()
@@ -124,11 +140,13 @@ class OverlayConsumer(FanoutConsumer):
                            version=version if isinstance(version, int) else None)
             self.queue_message("pong", {})
         elif message["type"] == "resync":
-            await self._resync()
+            self.request_resync()
         else:
             self.queue_message("error", {"message": "Overlays send `ping` or `resync`."})
 
     async def disconnect(self, code):
+        if self.resync_task is not None:
+            self.resync_task.cancel()
         await super().disconnect(code)
         if self.registered:
             self.registered = False

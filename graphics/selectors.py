@@ -1,6 +1,7 @@
 """Reads of graphics, locks and archive entries; their JSON shapes are in `graphics.payloads`."""
 
 import hmac
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery, TextField
@@ -17,6 +18,10 @@ class OverlayKeyRequired(DomainError):
     code = "overlay_key_required"
 
 
+# Canvases read from the database at once by the graphics list (each up to 5 MB).
+LIST_CHUNK_ROWS = 4
+
+
 def graphic_list(*, include_archived: bool = False, event_name: str | None = None,
                  q: str | None = None) -> QuerySet[Graphic]:
     """Graphics, newest `updated_at` first, each with its lock in the same query."""
@@ -30,11 +35,18 @@ def graphic_list(*, include_archived: bool = False, event_name: str | None = Non
     return graphics
 
 
-def graphic_list_rows(**filters) -> list[dict]:
+def graphic_list_rows(*, limit: int | None = None, offset: int = 0, **filters) -> Iterator[dict]:
     """`graphic_list` as ROW_FIELDS plus `data_text`, the canvas as the stored JSON text: the
     list answers hundreds of canvases, so it neither builds models nor decodes and re-encodes
-    them."""
-    return list(graphic_list(**filters).values(*ROW_FIELDS, data_text=Cast("data_json", TextField())))
+    them, and reads them a few at a time. `limit`/`offset` take one page of it."""
+    rows = graphic_list(**filters).values(*ROW_FIELDS, data_text=Cast("data_json", TextField()))
+    if limit is not None or offset:
+        rows = rows[offset: offset + limit if limit is not None else None]
+    return rows.iterator(chunk_size=LIST_CHUNK_ROWS)
+
+
+def graphic_count(**filters) -> int:
+    return graphic_list(**filters).count()
 
 
 def on_air_by_layer(*, overlay_base: str) -> list[dict]:
@@ -62,15 +74,19 @@ def graphic_get(*, graphic_id) -> Graphic:
     return graphic
 
 
+def overlay_key_allows(graphic: Graphic, key: str | None) -> bool:
+    """The overlay-key rule: the graphic's overlay key, unless OVERLAY_REQUIRE_KEY is off."""
+    return not settings.OVERLAY_REQUIRE_KEY or hmac.compare_digest(
+        graphic.overlay_key.encode(), (key or "").encode())
+
+
 def graphic_for_view(*, graphic_id, key: str | None, user) -> Graphic:
     """A graphic for an overlay: needs its overlay key or a logged-in user (unless
     OVERLAY_REQUIRE_KEY is off), else OverlayKeyRequired (401). Archived or unknown: NotFound."""
     graphic = graphic_get(graphic_id=graphic_id)
     if graphic.archived:
         raise NotFound(f"Graphic {graphic_id} not found.")
-    allowed = (not settings.OVERLAY_REQUIRE_KEY
-               or (user is not None and user.is_authenticated)
-               or (key is not None and hmac.compare_digest(key.encode(), graphic.overlay_key.encode())))
+    allowed = (user is not None and user.is_authenticated) or overlay_key_allows(graphic, key)
     if not allowed:
         raise OverlayKeyRequired(f"Graphic {graphic_id} needs its overlay key (?key=) or a token.")
     return graphic

@@ -1,23 +1,35 @@
 """Input shapes of the graphics API, and output shapes that answer exactly what
 `graphics.payloads.graphic_json` builds (the fields are declared for the OpenAPI schema)."""
 
+import io
 import json
+from collections.abc import Iterable
 
 from django.conf import settings
 from rest_framework import serializers
 
 from graphics import payloads
+from graphics.history import revision_changes
 from graphics.models import TRANSITION_MAX_MS, Transition
 
 
-def graphic_list_body(rows: list[dict], *, overlay_base: str) -> bytes:
-    """`{graphics: [Graphic], total}` as JSON, each canvas spliced in as stored."""
-    items = []
+def graphic_list_body(rows: Iterable[dict], *, overlay_base: str, page: dict | None = None) -> bytes:
+    """`{graphics: [Graphic], total}` as JSON, each canvas spliced in as stored; with `page`
+    (`{total, limit, offset}`) one page of the list. Built as one buffer from rows read a few at
+    a time, so the peak is about the body once."""
+    body = io.BytesIO()
+    body.write(b'{"graphics":[')
+    count = 0
     for row in rows:
         head = json.dumps(payloads.graphic_json_from_row(row, overlay_base=overlay_base),
                           ensure_ascii=False, separators=(",", ":"))
-        items.append(f'{head[:-1]},"data_json":{row["data_text"]}}}')
-    return f'{{"graphics":[{",".join(items)}],"total":{len(items)}}}'.encode()
+        body.write(f'{"," if count else ""}{head[:-1]},"data_json":'.encode())
+        body.write(row["data_text"].encode())
+        body.write(b"}")
+        count += 1
+    tail = page if page is not None else {"total": count}
+    body.write(b"]," + json.dumps(tail, separators=(",", ":"))[1:].encode())
+    return body.getvalue()
 
 
 def overlay_base(request) -> str:
@@ -26,6 +38,9 @@ def overlay_base(request) -> str:
 
 
 # Input --------------------------------------------------------------------------------------
+
+GRAPHIC_PAGE_MAX = 100
+
 
 class ProgramInput(serializers.Serializer):
     """Where and how a graphic goes on air; the services check the values."""
@@ -90,6 +105,10 @@ class GraphicListQuery(serializers.Serializer):
     include_archived = serializers.BooleanField(required=False, default=False)
     event_name = serializers.CharField(required=False, allow_blank=True)
     q = serializers.CharField(required=False, allow_blank=True)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=GRAPHIC_PAGE_MAX,
+                                     help_text="with `offset`: one page of the list, which then "
+                                               "also answers `limit` and `offset`")
+    offset = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
 
 
 # Output -------------------------------------------------------------------------------------
@@ -178,6 +197,17 @@ class GraphicViewOutput(serializers.Serializer):
                   "or for a graphic bound to none the default ones of /players/ranked")
 
 
+class RevisionListSerializer(serializers.ListSerializer):
+    """Revisions newest first, each with what it changed compared with the one before it (the
+    oldest of a page asks the database for its predecessor)."""
+
+    def to_representation(self, data):
+        records = list(data)
+        for newer, older in zip(records, [*records[1:], None], strict=True):
+            newer.changes = revision_changes(older if older is not None else newer.prev_record, newer)
+        return super().to_representation(records)
+
+
 class RevisionOutput(serializers.Serializer):
     revision_id = serializers.IntegerField(source="history_id")
     version = serializers.IntegerField()
@@ -187,7 +217,13 @@ class RevisionOutput(serializers.Serializer):
     tournament_id = serializers.IntegerField(allow_null=True)
     changed_at = serializers.DateTimeField(source="history_date")
     changed_by = serializers.SerializerMethodField()
-    change_reason = serializers.CharField(source="history_change_reason", allow_null=True)
+    change_reason = serializers.CharField(source="history_change_reason", allow_null=True,
+                                          help_text='why: "saved via API", "reverted to version 3", ...')
+    changes = serializers.ListField(child=serializers.CharField(),
+                                    help_text='what changed: "title: A → B", "moved title to (300, 40)", ...')
+
+    class Meta:
+        list_serializer_class = RevisionListSerializer
 
     def get_changed_by(self, revision) -> str:
         user = revision.history_user

@@ -94,7 +94,9 @@ def _tournament(tournament_id):
     if tournament_id is None:
         return None
     try:
-        return tournament_get(tournament_id=tournament_id)
+        # Held until the graphic's write commits: a tournament deleted meanwhile waits for it
+        # (and then unbinds the graphic), or was deleted first and is refused here.
+        return tournament_get(tournament_id=tournament_id, hold=True)
     except NotFound:
         raise ValidationError({"tournament_id": [f"No tournament with id {tournament_id}."]})
 

@@ -15,6 +15,7 @@ from core.api import paginate
 from graphics import payloads, selectors, services
 from graphics.overlay import tournament_standings
 from graphics.serializers import (
+    GRAPHIC_PAGE_MAX,
     ArchiveInput,
     ArchiveListOutput,
     ArchiveResultOutput,
@@ -84,7 +85,15 @@ class GraphicListView(APIView):
                    operation_id="graphics_list")
     def get(self, request):
         query = _valid(GraphicListQuery, request.query_params)
-        body = graphic_list_body(selectors.graphic_list_rows(**query), overlay_base=overlay_base(request))
+        page = None
+        if "limit" in query or "offset" in query:
+            query.setdefault("limit", GRAPHIC_PAGE_MAX)
+            query.setdefault("offset", 0)
+            filters = {key: value for key, value in query.items() if key not in ("limit", "offset")}
+            page = {"total": selectors.graphic_count(**filters), "limit": query["limit"],
+                    "offset": query["offset"]}
+        body = graphic_list_body(selectors.graphic_list_rows(**query), overlay_base=overlay_base(request),
+                                 page=page)
         if request.accepted_renderer.format == "api":  # a browser asking for HTML: the browsable API
             return Response(json.loads(body))
         return HttpResponse(body, content_type="application/json")

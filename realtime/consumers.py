@@ -21,7 +21,28 @@ logger = logging.getLogger(__name__)
 CLOSE_TOO_SLOW = 4008
 CLOSE_BAD_TOKEN = 4001
 CLOSE_DASHBOARD_DISABLED = 4503
+CLOSE_TOO_MANY_MESSAGES = 4029
 
+
+
+class MessageBudget:
+    """What one socket may send: `WS_MESSAGE_BURST` messages at once, refilled at
+    `WS_MESSAGES_PER_SECOND` (a token bucket)."""
+
+    def __init__(self):
+        self.capacity = max(settings.WS_MESSAGE_BURST, 1)
+        self.rate = max(settings.WS_MESSAGES_PER_SECOND, 0)
+        self.tokens = float(self.capacity)
+        self.updated = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
 
 
 class Close:
@@ -54,6 +75,31 @@ class FanoutConsumer(AsyncWebsocketConsumer):
         self.closing = False
         self.flow: TransportFlow | None = None
         self.hub = None
+        self.budget = MessageBudget()
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # Every way a socket ends, daphne killing a consumer that was slow to stop included
+            # (then `disconnect` never runs): its presence record and hub memberships go.
+            presence.unregister(self.connection_id)
+            if self.hub is not None:
+                self.hub.forget(self)
+                for group in tuple(self.joined):
+                    asyncio.ensure_future(self.hub.leave(group, self))
+                self.joined.clear()
+
+    async def websocket_receive(self, message):
+        if self.closing:
+            return
+        if not self.budget.take():
+            logger.info("Closing %s socket %s: over its message budget", self.kind, self.connection_id)
+            self.closing = True
+            self.hub.forget(self)
+            await self.close(code=CLOSE_TOO_MANY_MESSAGES)
+            return
+        await super().websocket_receive(message)
 
     async def websocket_connect(self, message):
         self.hub = get_hub()

@@ -3,7 +3,8 @@
 Each process keeps the records of its own sockets. With `REDIS_URL` set they are also copied
 to Redis (one key per socket with a time-to-live, refreshed while the socket lives, plus an
 index set), so any process can answer for the whole cluster; a process that dies leaves
-records that expire within `TTL_SECONDS`. Sockets change the local records only; the hub's
+records that expire within `PRESENCE_TTL_SECONDS`. A socket that stops pinging stops being
+refreshed and expires the same way, open or not. Sockets change the local records only; the hub's
 `Sync` task writes the changes to Redis in batches, so a thousand overlays connecting at once
 cost a few round trips, not a thousand.
 """
@@ -11,17 +12,18 @@ cost a few round trips, not a thousand.
 import asyncio
 import json
 import logging
+import time
 
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-TTL_SECONDS = 60
 FLUSH_SECONDS = 0.2
 KEY_PREFIX = "galdash:presence:"
 INDEX_KEY = "galdash:presence"
 
 _local: dict[str, dict] = {}
+_seen: dict[str, float] = {}  # connection id -> monotonic time of its last sign of life
 _dirty: set[str] = set()
 _sync_client = None
 
@@ -35,25 +37,37 @@ def _changed(connection_id: str) -> None:
         _dirty.add(connection_id)
 
 
+def ttl_seconds() -> int:
+    return settings.PRESENCE_TTL_SECONDS
+
+
+def _live(connection_id: str) -> bool:
+    return time.monotonic() - _seen.get(connection_id, 0) <= ttl_seconds()
+
+
 def register(record: dict) -> None:
     _local[record["id"]] = record
+    _seen[record["id"]] = time.monotonic()
     _changed(record["id"])
 
 
 def touch(connection_id: str, **fields) -> None:
+    """A sign of life (a ping): the record is kept for another `PRESENCE_TTL_SECONDS`."""
     record = _local.get(connection_id)
     if record is not None:
         record.update(fields)
+        _seen[connection_id] = time.monotonic()
         _changed(connection_id)
 
 
 def unregister(connection_id: str) -> None:
     _local.pop(connection_id, None)
+    _seen.pop(connection_id, None)
     _changed(connection_id)
 
 
 def local_records() -> list[dict]:
-    return [dict(record) for record in _local.values()]
+    return [dict(record) for connection_id, record in _local.items() if _live(connection_id)]
 
 
 def _redis():
@@ -102,8 +116,8 @@ class Sync:
             if record is None:
                 pipe.delete(KEY_PREFIX + connection_id)
                 pipe.srem(INDEX_KEY, connection_id)
-            else:
-                pipe.set(KEY_PREFIX + connection_id, json.dumps(record), ex=TTL_SECONDS)
+            elif _live(connection_id):  # a silent socket is left to expire
+                pipe.set(KEY_PREFIX + connection_id, json.dumps(record), ex=ttl_seconds())
                 pipe.sadd(INDEX_KEY, connection_id)
         try:
             await pipe.execute()
@@ -114,7 +128,7 @@ class Sync:
     async def run_forever(self) -> None:
         if not cluster_wide():
             return
-        refresh_every = int(TTL_SECONDS / 3 / FLUSH_SECONDS)
+        refresh_every = max(int(ttl_seconds() / 3 / FLUSH_SECONDS), 1)
         tick = 0
         while True:
             await asyncio.sleep(FLUSH_SECONDS)

@@ -17,8 +17,11 @@ from tournaments.models import (
 from tournaments.scoring import LOBBY_SIZE, ordering_key, scoring_of
 
 
-def tournament_get(*, tournament_id: int) -> Tournament:
-    tournament = Tournament.objects.filter(pk=tournament_id).first()
+def tournament_get(*, tournament_id: int, hold: bool = False) -> Tournament:
+    """`hold`: inside a write's transaction, the row is kept (FOR NO KEY UPDATE) until it
+    commits, so a concurrent delete of the tournament waits for the write that refers to it."""
+    tournaments = Tournament.objects.select_for_update(no_key=True) if hold else Tournament.objects
+    tournament = tournaments.filter(pk=tournament_id).first()
     if tournament is None:
         raise NotFound(f"Tournament {tournament_id} does not exist.", code="tournament_not_found")
     return tournament

@@ -152,7 +152,7 @@ def registration_create(*, tournament_id: int, user_id: int | None = None,
     `tournament_update` and `standings_update`."""
     with transaction.atomic(durable=True):
         tournament = _locked_tournament(tournament_id)
-        user = member_get(user_id=user_id, discord_id=discord_id)
+        user = member_get(user_id=user_id, discord_id=discord_id, hold=True)
         if tournament.status in FINISHED:
             raise ValidationError({"tournament": [f"The tournament is {tournament.status}."]})
         if not user.is_active:
@@ -307,7 +307,7 @@ def _validate_results(tournament: Tournament, round_: Round, lobbies: list[dict]
     entries = [e for lobby in lobbies for e in lobby["placements"]]
     user_ids = {e["user_id"] for e in entries if e.get("user_id") is not None}
     discord_ids = {e["discord_id"] for e in entries if e.get("user_id") is None}
-    users, by_discord = members_by_ids(user_ids=user_ids, discord_ids=discord_ids)
+    users, by_discord = members_by_ids(user_ids=user_ids, discord_ids=discord_ids, hold=True)
     registered = set(Registration.objects.filter(tournament=tournament)
                      .values_list("user_id", flat=True))
     posted_numbers = [lobby["lobby"] for lobby in lobbies]
@@ -435,6 +435,9 @@ def snapshot_create(*, tournament_id: int | None, by) -> StandingsSnapshot:
     with transaction.atomic(durable=True):
         tournament = (tournament_get(tournament_id=tournament_id) if tournament_id is not None
                       else active_tournament())
+        if tournament is not None:
+            # Held until the snapshot commits, so a concurrent delete waits for it.
+            tournament = Tournament.objects.select_for_update(no_key=True).filter(pk=tournament.pk).first()
         if tournament is None:
             raise NotFound("There is no tournament to snapshot.", code="tournament_not_found")
         return StandingsSnapshot.objects.create(

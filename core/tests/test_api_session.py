@@ -100,4 +100,4 @@ def test_an_admin_session_cannot_mint_tokens():
 def test_the_schema_still_documents_bearer_tokens_only():
     schema = Client().get("/openapi.json").json()
 
-    assert set(schema["components"]["securitySchemes"]) == {"jwtAuth"}
+    assert set(schema["components"]["securitySchemes"]) == {"jwtAuth", "jwtAuthOptional"}
