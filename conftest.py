@@ -1,13 +1,9 @@
 """Fixtures shared by every app's tests."""
 
+import json
 import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -17,6 +13,9 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.roles import ADMINISTRATOR, EDITOR, VIEWER
 from accounts.services import token_pair_for
+from bench.harness import Daphne
+from realtime import events as realtime_events
+from realtime.events import DASHBOARD_GROUP
 
 ROOT = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -29,6 +28,27 @@ def _fast_password_hashing():
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _answers_match_the_openapi_schema(monkeypatch):
+    """Every answer the test client gets from a route of the OpenAPI schema must match the
+    schema of its status (core/tests/openapi_answers.py); a test whose answer breaks it fails."""
+    from django.test.client import Client
+
+    from core.tests import openapi_answers
+
+    request = Client.request
+
+    def checked_request(self, **environ):
+        response = request(self, **environ)
+        if not getattr(response, "streaming", False):
+            openapi_answers.check(environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", ""),
+                                  response.status_code, response.content,
+                                  response.get("Content-Type", ""))
+        return response
+
+    monkeypatch.setattr(Client, "request", checked_request)
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +68,23 @@ def make_user(username: str, role: str | None = None, **fields) -> User:
         # get_or_create: transactional tests flush the groups the data migration made.
         user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
+
+
+def make_member(name: str, **fields) -> User:
+    """A league member (no role, no password) with a Discord id and a Riot ID."""
+    fields.setdefault("discord_id", f"d-{name}")
+    fields.setdefault("riot_id", f"{name}#GAL")
+    fields.setdefault("display_name", name.title())
+    return make_user(name, **fields)
+
+
+def make_members(count: int, *, prefix: str = "") -> list[User]:
+    """`count` league members in one query: `<prefix>p001`, `<prefix>Player 001`, ..."""
+    return User.objects.bulk_create(
+        User(username=f"{prefix}p{i:03d}", display_name=f"{prefix}Player {i:03d}",
+             discord_id=f"{prefix}{9000 + i}", riot_id=f"{prefix}Player{i}#GAL")
+        for i in range(1, count + 1)
+    )
 
 
 def access_token(user: User) -> str:
@@ -98,10 +135,55 @@ def viewer_api(viewer):
     return client_for(viewer)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@pytest.fixture
+def staff(admin_user):
+    """A browser session of the administrator in the Django admin."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin_user)
+    return client
+
+
+class Events:
+    """What `realtime.events.send` handed to the channel layer during the test: every event
+    that was committed (run the writes inside `django_capture_on_commit_callbacks(execute=True)`
+    in a non-transactional test), in order, with the groups it went to."""
+
+    def __init__(self):
+        self.sent: list[tuple[tuple[str, ...], dict]] = []
+
+    def record(self, groups: tuple[str, ...], text: str) -> None:
+        self.sent.append((tuple(groups), json.loads(text)))
+
+    def received(self, group: str = DASHBOARD_GROUP) -> list[dict]:
+        """The `{type, data, timestamp}` messages sent to `group`."""
+        return [message for groups, message in self.sent if group in groups]
+
+    def types(self, group: str = DASHBOARD_GROUP) -> list[str]:
+        return [message["type"] for message in self.received(group)]
+
+    def of_type(self, event_type: str, group: str = DASHBOARD_GROUP) -> list[dict]:
+        """The `data` of each `event_type` message sent to `group`."""
+        return [message["data"] for message in self.received(group) if message["type"] == event_type]
+
+    def clear(self) -> None:
+        self.sent.clear()
+
+
+@pytest.fixture
+def events(monkeypatch):
+    """Captures events at the one point they all pass (`realtime.events.send`), then lets them
+    go on to the channel layer as usual."""
+    recorder = Events()
+    send = realtime_events.send
+
+    def recording_send(groups, event_type, text):
+        recorder.record(groups, text)
+        send(groups, event_type, text)
+
+    monkeypatch.setattr(realtime_events, "send", recording_send)
+    return recorder
 
 
 def current_database_url() -> str:
@@ -113,67 +195,17 @@ def current_database_url() -> str:
     return f"postgres://{auth}@{conf['HOST'] or '127.0.0.1'}:{conf['PORT'] or 5432}/{conf['NAME']}"
 
 
-class DaphneProcess:
-    """A real daphne server in its own process, on its own port."""
-
-    def __init__(self, env: dict[str, str], name: str, args: tuple[str, ...] = ()):
-        self.port = free_port()
-        self.env = env
-        self.name = name
-        self.args = args or ("--websocket_timeout", "-1")
-        self.process: subprocess.Popen | None = None
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.log_path = ARTIFACTS / f"daphne-{name}-{self.port}.log"
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
-
-    def start(self, wait_healthy: bool = True) -> "DaphneProcess":
-        log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-             *self.args, "galdash.asgi:application"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"daphne exited; see {self.log_path}")
-            try:
-                response = httpx.get(f"{self.url}/health", timeout=2)
-                if response.status_code == 200 or not wait_healthy:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"daphne did not answer /health within 30 s; see {self.log_path}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
 @pytest.fixture
 def daphne_server(transactional_db):
     """Start daphne processes against the test database: `daphne_server(**env)`; `args`
     replaces daphne's options (default `--websocket_timeout -1`)."""
-    started: list[DaphneProcess] = []
+    started: list[Daphne] = []
 
     def start(name: str = "server", wait_healthy: bool = True, args: tuple[str, ...] = (),
-              **extra_env) -> DaphneProcess:
+              **extra_env) -> Daphne:
         env = {**os.environ, "DATABASE_URL": current_database_url(), "DEBUG": "false",
                **{key: str(value) for key, value in extra_env.items()}}
-        server = DaphneProcess(env, name, args)
+        server = Daphne(env, ARTIFACTS, name, start=False, verbosity=1, backlog=None, args=args)
         started.append(server)
         return server.start(wait_healthy=wait_healthy)
 

@@ -17,7 +17,8 @@ from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.utils.html import escape
 
-from accounts.models import AuthLog, User
+from accounts.models import User
+from accounts.services import dashboard_account, record_attempt
 from core.api import error_body
 from core.middleware import is_api_path
 
@@ -28,8 +29,6 @@ class MasterPasswordBackend:
     active."""
 
     def authenticate(self, request, master_password: str | None = None):
-        from accounts.services import dashboard_account
-
         expected = settings.DASHBOARD_MASTER_PASSWORD
         if master_password is None or not expected:
             return None
@@ -76,16 +75,6 @@ def _method(request, credentials: dict) -> str:
     if request is not None and request.path_info.startswith("/admin/"):
         return "admin"
     return "password"
-
-
-def record_attempt(*, request, user: User | None, username: str, method: str,
-                   success: bool) -> AuthLog:
-    meta = request.META if request is not None else {}
-    return AuthLog.objects.create(
-        user=user, username=(username or "")[:150], method=method,
-        ip=meta.get("REMOTE_ADDR") or None, user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
-        success=success,
-    )
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.auth_log.failed")

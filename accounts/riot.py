@@ -1,20 +1,22 @@
 """Riot ID lookups against Riot's account API (account-v1).
 
 `riot_client()` is the process's client: httpx with a timeout, the key in `X-Riot-Token`, and
-an in-process cache of answers (found and not found) kept `RIOT_CACHE_TTL_SECONDS`. Riot's
+answers (found and not found) kept `RIOT_CACHE_TTL_SECONDS` in Django's cache (Redis, shared
+by the processes, when `REDIS_URL` is set). Riot's
 failures become our errors: 401/403 and 429 answer 503 (429 with `Retry-After`), a timeout
 504, anything else unexpected 503.
 """
 
+import hashlib
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from urllib.parse import quote
 
 import httpx
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from core.errors import Unavailable, UpstreamTimeout
@@ -47,7 +49,8 @@ GAME_NAME_LENGTH = (3, 16)
 TAG_LINE_LENGTH = (3, 5)
 IGN_MAX_LENGTH = 32
 RETRY_AFTER_DEFAULT_SECONDS = 1
-CACHE_MAX_ENTRIES = 10_000
+CACHE_KEY_PREFIX = "riot:verification:"
+STATS_MAX_ENTRIES = 10_000
 RECENT_MAX_ENTRIES = 100_000
 RECENT_WINDOW_SECONDS = 24 * 3600
 
@@ -96,44 +99,45 @@ class Verification:
     puuid: str | None = None
     riot_id: str | None = None
 
-    def as_dict(self, *, cached: bool) -> dict:
-        return {**asdict(self), "cached": cached}
-
 
 class RiotClient:
     def __init__(self, *, api_key: str, timeout: float, cache_ttl: int,
-                 transport: httpx.BaseTransport | None = None,
-                 clock: Callable[[], float] = time.monotonic):
+                 transport: httpx.BaseTransport | None = None):
         self.api_key = api_key
-        self._clock = clock
         self.timeout = timeout
         self.cache_ttl = cache_ttl
         self._http = httpx.Client(timeout=httpx.Timeout(timeout), transport=transport,
                                   headers={"X-Riot-Token": api_key})
         self._lock = threading.Lock()
-        self._cache: dict[tuple[str, str, str], tuple[float, Verification]] = {}
+        # For `stats` only: when this process stored each answer, and whether it was valid.
+        self._stored: dict[str, tuple[float, bool]] = {}
         self._recent: deque[float] = deque(maxlen=RECENT_MAX_ENTRIES)
 
     def verify(self, *, riot_id: RiotId, region: str) -> dict:
         """`{is_valid, message, region, riot_data, puuid, riot_id, cached}` for a Riot ID."""
-        key = (region, riot_id.game_name.casefold(), riot_id.tag_line.casefold())
-        now = self._clock()
+        name = f"{region}\n{riot_id.game_name.casefold()}\n{riot_id.tag_line.casefold()}"
+        key = CACHE_KEY_PREFIX + hashlib.sha256(name.encode()).hexdigest()
         with self._lock:
             self._recent.append(time.time())
-            stored = self._cache.get(key)
-        if stored is not None and now - stored[0] < self.cache_ttl:
-            return stored[1].as_dict(cached=True)
+        answer = cache.get(key)
+        if answer is not None:
+            return {**answer, "cached": True}
         verification = self._lookup(riot_id, region)
-        with self._lock:
-            if len(self._cache) >= CACHE_MAX_ENTRIES:
-                self._evict_expired(now)
-            if len(self._cache) < CACHE_MAX_ENTRIES:
-                self._cache[key] = (now, verification)
-        return verification.as_dict(cached=False)
+        answer = asdict(verification)
+        cache.set(key, answer, timeout=self.cache_ttl)
+        self._count_stored(key, is_valid=verification.is_valid)
+        return {**answer, "cached": False}
 
-    def _evict_expired(self, now: float) -> None:
-        for key in [key for key, (at, _) in self._cache.items() if now - at >= self.cache_ttl]:
-            del self._cache[key]
+    def _count_stored(self, key: str, *, is_valid: bool) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._stored.pop(key, None)
+            self._stored[key] = (now, is_valid)
+            if len(self._stored) > STATS_MAX_ENTRIES:  # forget the expired, then the oldest
+                self._stored = {key: stored for key, stored in self._stored.items()
+                                if now - stored[0] < self.cache_ttl}
+                while len(self._stored) > STATS_MAX_ENTRIES:
+                    del self._stored[next(iter(self._stored))]
 
     def _lookup(self, riot_id: RiotId, region: str) -> Verification:
         route = REGIONAL_ROUTES[region]
@@ -179,15 +183,16 @@ class RiotClient:
             puuid=account["puuid"], riot_id=canonical)
 
     def stats(self) -> dict:
-        now, wall = self._clock(), time.time()
+        """What this process stored in the cache: answers still fresh and those expired since."""
+        now, wall = time.monotonic(), time.time()
         with self._lock:
-            entries = list(self._cache.values())
+            stored = list(self._stored.values())
             recent = sum(1 for at in self._recent if wall - at < RECENT_WINDOW_SECONDS)
-        fresh = [verification for at, verification in entries if now - at < self.cache_ttl]
+        fresh = [is_valid for at, is_valid in stored if now - at < self.cache_ttl]
         return {
-            "total_cached": len(entries),
-            "valid_cached": sum(1 for verification in fresh if verification.is_valid),
-            "expired_cached": len(entries) - len(fresh),
+            "total_cached": len(stored),
+            "valid_cached": sum(fresh),
+            "expired_cached": len(stored) - len(fresh),
             "recent_verifications": recent,
             "cache_ttl_seconds": self.cache_ttl,
         }

@@ -38,7 +38,7 @@ def member_riot_account_link(*, user_id: int, riot_id: str, puuid: str) -> User:
 def riot_id_verify(*, ign: str, region: str, user_id: int | None = None,
                    discord_id: str | None = None) -> dict:
     """Ask Riot whether `ign` (gameName#tagLine) exists in `region` (a known region code; 400
-    otherwise; answers cached per process; 503 when verification is disabled). When a member is
+    otherwise; answers kept in Django's cache; 503 when verification is disabled). When a member is
     named (by user_id or discord_id; 404 when unknown, checked before Riot is asked) and the
     Riot ID exists, their riot_id and puuid are stored. Answers the verification with
     `user_id` of the member updated, or None."""

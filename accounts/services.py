@@ -9,8 +9,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.logins import record_attempt
-from accounts.models import User
+from accounts.models import AuthLog, User
 from accounts.roles import can_write, roles_of
 from accounts.tokens import ISSUED_AT_CLAIM, revoked
 from core.errors import DomainError, Unavailable
@@ -37,6 +36,16 @@ def token_pair_for(user: User) -> dict:
         "username": user.username,
         "roles": refresh["roles"],
     }
+
+
+def record_attempt(*, request, user: User | None, username: str, method: str,
+                   success: bool) -> AuthLog:
+    meta = request.META if request is not None else {}
+    return AuthLog.objects.create(
+        user=user, username=(username or "")[:150], method=method,
+        ip=meta.get("REMOTE_ADDR") or None, user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
+        success=success,
+    )
 
 
 def dashboard_account() -> User:

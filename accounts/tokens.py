@@ -1,5 +1,6 @@
 """How a request's bearer token becomes a user, and when a token no longer may."""
 
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
@@ -38,3 +39,16 @@ class OptionalTokenAuthentication(TokenAuthentication):
             return super().authenticate(request)
         except (AuthenticationFailed, InvalidToken):
             return None
+
+
+class TokenScheme(SimpleJWTScheme):
+    """In the OpenAPI schema: simplejwt's bearer JWT (`jwtAuth`)."""
+
+    target_class = "accounts.tokens.TokenAuthentication"
+
+
+class OptionalTokenScheme(SimpleJWTScheme):
+    """The same bearer JWT where a route also answers anyone (`jwtAuthOptional`)."""
+
+    target_class = "accounts.tokens.OptionalTokenAuthentication"
+    name = "jwtAuthOptional"

@@ -18,24 +18,16 @@ import json
 import logging
 import os
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
+from harness import ROOT, Daphne
 
-ROOT = Path(__file__).resolve().parent.parent
 BENCH_PREFIX = "bench-graphic-"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def configure_environment() -> tuple[str, tempfile.TemporaryDirectory | None]:
@@ -98,25 +90,6 @@ def cleanup() -> None:
     User.objects.filter(username="bench-editor").delete()
 
 
-def start_daphne(port: int, log_path: Path) -> subprocess.Popen:
-    log = open(log_path, "ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "galdash.asgi:application"],
-        cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"daphne exited; see {log_path}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    process.terminate()
-    raise SystemExit(f"daphne did not answer /health within 30 s; see {log_path}")
-
-
 def rss_mb(pid: int) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -171,10 +144,8 @@ def main() -> None:
     database_url, scratch = configure_environment()
     token, ids, sql = seed(args.graphics)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # Django's logging config says INFO
-    port = free_port()
-    log_path = Path(tempfile.gettempdir()) / f"galdash-bench-daphne-{port}.log"
-    daphne = start_daphne(port, log_path)
-    base = f"http://127.0.0.1:{port}"
+    daphne = Daphne(os.environ.copy(), Path(tempfile.gettempdir()), "galdash-bench")
+    base = daphne.url
 
     async def list_graphics(client, worker) -> bool:
         response = await client.get("/api/v1/graphics")
@@ -203,8 +174,7 @@ def main() -> None:
                 measure(base, token, concurrency, args.requests, lock_cycle))
         results["daphne_rss_mb"] = rss_mb(daphne.pid)
     finally:
-        daphne.terminate()
-        daphne.wait(timeout=10)
+        daphne.stop()
         cleanup()
         if scratch is not None:
             scratch.cleanup()

@@ -27,21 +27,20 @@ class NoWrappingTransaction:
         return self._delete_view(request, object_id, extra_context)
 
 
-class ServiceTransactions:
-    """The services open their own (durable) transaction, so the admin must not wrap its
-    saves and deletes in one; a service refusing after the form's checks (a race) is shown
-    as a message."""
+class ServiceTransactions(NoWrappingTransaction):
+    """No wrapping transaction either; and a service refusing after the form's checks (a race)
+    is shown as a message instead of an error page."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
-            return self._changeform_view(request, object_id, form_url, extra_context)
+            return super().changeform_view(request, object_id, form_url, extra_context)
         except SERVICE_ERRORS as error:
             self.message_user(request, error_text(error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def delete_view(self, request, object_id, extra_context=None):
         try:
-            return self._delete_view(request, object_id, extra_context)
+            return super().delete_view(request, object_id, extra_context)
         except SERVICE_ERRORS as error:
             self.message_user(request, error_text(error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())

@@ -154,6 +154,16 @@ class GraphicAdmin(RolePermissions, ServiceTransactions, SimpleHistoryAdmin):
             return "-"
         return _lock_text(lock) if lock.expires_at > timezone.now() else "-"
 
+    def get_list_display(self, request):
+        """Readers see what is on air; writers also get the Take / Clear button."""
+        if self.has_change_permission(request):
+            return self.list_display
+        return tuple("program_state" if name == "program" else name for name in self.list_display)
+
+    @admin.display(description="program", ordering="on_air")
+    def program_state(self, graphic: Graphic) -> str:
+        return f"{'ON AIR' if graphic.on_air else 'off air'} · {graphic.layer}"
+
     @admin.display(description="program", ordering="on_air")
     def program(self, graphic: Graphic) -> str:
         """On air or not, its layer, and the button that changes it (posts the changelist form to

@@ -2,16 +2,15 @@
 HTML + JS; everything it draws comes over the overlay socket, `graphics.consumers`), and what
 the socket sends on connect."""
 
-import hmac
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from graphics.models import Graphic
+from graphics.selectors import overlay_key_allows
 from tournaments.selectors import overlay_standings, standings_tournament_id
 
 OVERLAY_FIELDS = ("id", "title", "data_json", "version", "on_air", "tournament_id", "layer", "transition_in",
@@ -28,11 +27,7 @@ def overlay_graphic(*, graphic_id, key: str) -> Graphic | None:
                .only(*OVERLAY_FIELDS, "overlay_key").first())
     if graphic is None:
         return None
-    if settings.OVERLAY_REQUIRE_KEY and not hmac.compare_digest(
-        graphic.overlay_key.encode(), (key or "").encode()
-    ):
-        return None
-    return graphic
+    return graphic if overlay_key_allows(graphic, key) else None
 
 
 def tournament_standings(tournament_id: int | None) -> list[dict]:

@@ -12,7 +12,12 @@ def iso(moment) -> str | None:
 
 
 def overlay_url(graphic: Graphic, *, overlay_base: str) -> str:
-    return f"{overlay_base.rstrip('/')}/overlay/{graphic.pk}/?key={graphic.overlay_key}"
+    return overlay_url_of(graphic.pk, graphic.overlay_key, overlay_base=overlay_base)
+
+
+def overlay_url_of(graphic_id: int, overlay_key: str, *, overlay_base: str) -> str:
+    """The URL an OBS browser source loads: the one place it is written."""
+    return f"{overlay_base.rstrip('/')}/overlay/{graphic_id}/?key={overlay_key}"
 
 
 def _lock_shape(*, id, graphic_id, session_id, locked_at, expires_at, locked_by) -> dict:
@@ -59,7 +64,7 @@ def graphic_json_from_row(row: dict, *, overlay_base: str) -> dict:
         "archived": row["archived"],
         "version": row["version"],
         "on_air": row["on_air"],
-        "overlay_url": f"{overlay_base.rstrip('/')}/overlay/{row['id']}/?key={row['overlay_key']}",
+        "overlay_url": overlay_url_of(row["id"], row["overlay_key"], overlay_base=overlay_base),
         "tournament_id": row["tournament_id"],
         **{name: row[name] for name in PROGRAM_FIELDS},
         "canvas_lock": _lock_shape(

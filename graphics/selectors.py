@@ -74,15 +74,19 @@ def graphic_get(*, graphic_id) -> Graphic:
     return graphic
 
 
+def overlay_key_allows(graphic: Graphic, key: str | None) -> bool:
+    """The overlay-key rule: the graphic's overlay key, unless OVERLAY_REQUIRE_KEY is off."""
+    return not settings.OVERLAY_REQUIRE_KEY or hmac.compare_digest(
+        graphic.overlay_key.encode(), (key or "").encode())
+
+
 def graphic_for_view(*, graphic_id, key: str | None, user) -> Graphic:
     """A graphic for an overlay: needs its overlay key or a logged-in user (unless
     OVERLAY_REQUIRE_KEY is off), else OverlayKeyRequired (401). Archived or unknown: NotFound."""
     graphic = graphic_get(graphic_id=graphic_id)
     if graphic.archived:
         raise NotFound(f"Graphic {graphic_id} not found.")
-    allowed = (not settings.OVERLAY_REQUIRE_KEY
-               or (user is not None and user.is_authenticated)
-               or (key is not None and hmac.compare_digest(key.encode(), graphic.overlay_key.encode())))
+    allowed = (user is not None and user.is_authenticated) or overlay_key_allows(graphic, key)
     if not allowed:
         raise OverlayKeyRequired(f"Graphic {graphic_id} needs its overlay key (?key=) or a token.")
     return graphic

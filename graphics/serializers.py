@@ -9,6 +9,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from graphics import payloads
+from graphics.history import revision_changes
 from graphics.models import TRANSITION_MAX_MS, Transition
 
 
@@ -196,6 +197,17 @@ class GraphicViewOutput(serializers.Serializer):
                   "or for a graphic bound to none the default ones of /players/ranked")
 
 
+class RevisionListSerializer(serializers.ListSerializer):
+    """Revisions newest first, each with what it changed compared with the one before it (the
+    oldest of a page asks the database for its predecessor)."""
+
+    def to_representation(self, data):
+        records = list(data)
+        for newer, older in zip(records, [*records[1:], None], strict=True):
+            newer.changes = revision_changes(older if older is not None else newer.prev_record, newer)
+        return super().to_representation(records)
+
+
 class RevisionOutput(serializers.Serializer):
     revision_id = serializers.IntegerField(source="history_id")
     version = serializers.IntegerField()
@@ -205,7 +217,13 @@ class RevisionOutput(serializers.Serializer):
     tournament_id = serializers.IntegerField(allow_null=True)
     changed_at = serializers.DateTimeField(source="history_date")
     changed_by = serializers.SerializerMethodField()
-    change_reason = serializers.CharField(source="history_change_reason", allow_null=True)
+    change_reason = serializers.CharField(source="history_change_reason", allow_null=True,
+                                          help_text='why: "saved via API", "reverted to version 3", ...')
+    changes = serializers.ListField(child=serializers.CharField(),
+                                    help_text='what changed: "title: A → B", "moved title to (300, 40)", ...')
+
+    class Meta:
+        list_serializer_class = RevisionListSerializer
 
     def get_changed_by(self, revision) -> str:
         user = revision.history_user

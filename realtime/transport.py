@@ -2,7 +2,8 @@
 frame, and written straight to the socket daphne serves, with flow control.
 
 Everything here that reaches into daphne (`send.args[0]`, the protocol's state) or Twisted
-(`transport._tempDataLen`, producers) is private to those projects; nothing else does.
+(`transport._tempDataLen`, producers) is private to those projects, and nothing else here
+touches them; realtime/tests/test_transport.py fails, naming the part, when an upgrade changes them.
 """
 
 import asyncio

@@ -205,7 +205,7 @@ def submission_create(*, tournament_id: int, round_number: int, lobby_number: in
                 submission.status, submission.validation_method = Status.VALIDATED, Method.AUTO
                 submission.validated_at = timezone.now()
             submission.save(update_fields=["status", "review_reasons", "validation_method",
-                                           "validated_at"])
+                                           "validated_at", "updated_at"])
             _publish(submission)
     except IntegrityError:
         # The same message sent at once for two tournaments: the first one stored wins.

@@ -1,6 +1,7 @@
 import hashlib
 import json
 
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
@@ -9,7 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import ReadAnyWriteEditor
 from accounts.tokens import OptionalTokenAuthentication
-from core.api import paginate
+from core.api import error_body, paginate
 from core.errors import NotFound
 from tournaments import selectors, services
 from tournaments.serializers import (
@@ -52,14 +53,19 @@ def _tournament_answer(tournament) -> dict:
 
 
 def conditional_response(request, body: dict, last_modified) -> Response:
-    """`body` with ETag and Last-Modified; 304 when the client's If-None-Match matches."""
+    """`body` with ETag and Last-Modified; Django's conditional-request rules
+    (`get_conditional_response`) answer 304 to a matching If-None-Match or If-Modified-Since,
+    and 412 to a failed If-Match or If-Unmodified-Since."""
     digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:32]
     etag = quote_etag(digest)
     headers = {"ETag": etag, "Last-Modified": http_date(last_modified.timestamp())}
-    if_none_match = request.headers.get("If-None-Match", "")
-    if etag in {tag.strip() for tag in if_none_match.split(",")} or if_none_match.strip() == "*":
+    answer = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
+    if answer is None:
+        return Response(body, headers=headers)
+    if answer.status_code == status.HTTP_304_NOT_MODIFIED:
         return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    return Response(body, headers=headers)
+    return Response(error_body("The standings changed since the version the request names.",
+                               "precondition_failed"), status=answer.status_code, headers=headers)
 
 
 class TournamentListView(APIView):

@@ -1,15 +1,15 @@
 import pytest
 
 from accounts.models import User
-from tournaments.tests.builders import member, record_round, tournament_with_members
-from tournaments.tests.conftest import Listener
+from conftest import make_member
+from tournaments.tests.builders import record_round, tournament_with_members
 
 pytestmark = pytest.mark.django_db
 
 
 def test_list_pages_members_and_filters_by_activity(viewer_api, django_assert_max_num_queries):
     for i in range(30):
-        member(f"m{i:02d}", is_active=i % 3 != 0)
+        make_member(f"m{i:02d}", is_active=i % 3 != 0)
 
     with django_assert_max_num_queries(4):
         response = viewer_api.get("/api/v1/users/?skip=5&limit=5&is_active=false")
@@ -31,9 +31,7 @@ def test_list_rejects_bad_paging(viewer_api):
     assert set(response.json()["errors"]) == {"limit", "skip"}
 
 
-def test_create_a_member_publishes_user_update(editor_api, django_capture_on_commit_callbacks):
-    dashboard = Listener("dashboard")
-
+def test_create_a_member_publishes_user_update(editor_api, events, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_api.post("/api/v1/users", {
             "display_name": "Kira", "discord_id": "123456789", "riot_id": "Kira#EUW"}, format="json")
@@ -44,19 +42,19 @@ def test_create_a_member_publishes_user_update(editor_api, django_capture_on_com
                                                                            "123456789")
     user = User.objects.get(discord_id="123456789")
     assert not user.has_usable_password()
-    [event] = dashboard.of_type("user_update")
+    [event] = events.of_type("user_update")
     assert event["action"] == "created" and event["user"]["id"] == user.id
 
 
 def test_a_duplicate_discord_id_is_409(editor_api):
-    member("kira", discord_id="42")
+    make_member("kira", discord_id="42")
     response = editor_api.post("/api/v1/users", {"display_name": "Other", "discord_id": "42"},
                                format="json")
     assert response.status_code == 409
     assert response.json() == {"detail": "A member with Discord id 42 already exists.",
                                "code": "duplicate_discord_id"}
 
-    other = member("other", discord_id="43")
+    other = make_member("other", discord_id="43")
     response = editor_api.put(f"/api/v1/users/{other.id}", {"discord_id": "42"}, format="json")
     assert response.status_code == 409
 
@@ -70,7 +68,7 @@ def test_create_validates_every_field(editor_api):
 
 
 def test_get_and_get_by_discord_id(viewer_api):
-    kira = member("kira", discord_id="777")
+    kira = make_member("kira", discord_id="777")
     assert viewer_api.get(f"/api/v1/users/{kira.id}").json()["discord_id"] == "777"
     assert viewer_api.get("/api/v1/users/discord/777").json()["id"] == kira.id
     response = viewer_api.get("/api/v1/users/discord/000")
@@ -79,7 +77,7 @@ def test_get_and_get_by_discord_id(viewer_api):
 
 
 def test_update_changes_only_what_is_sent(editor_api):
-    kira = member("kira", riot_id="Kira#EUW")
+    kira = make_member("kira", riot_id="Kira#EUW")
     response = editor_api.put(f"/api/v1/users/{kira.id}", {"display_name": "Kira G"},
                               format="json")
     assert response.status_code == 200
@@ -88,7 +86,7 @@ def test_update_changes_only_what_is_sent(editor_api):
 
 
 def test_delete_removes_a_member_without_results(editor_api):
-    kira = member("kira")
+    kira = make_member("kira")
     response = editor_api.delete(f"/api/v1/users/{kira.id}")
     assert response.status_code == 200
     assert response.json()["deleted"] is True
@@ -115,14 +113,14 @@ def test_staff_accounts_and_viewers_cannot_delete(editor_api, viewer_api, admin_
     assert (response.status_code, response.json()["code"]) == (409, "staff_account")
     admin_user.refresh_from_db()
     assert admin_user.is_active
-    kira = member("kira")
+    kira = make_member("kira")
     assert viewer_api.delete(f"/api/v1/users/{kira.id}").status_code == 403
     assert viewer_api.post("/api/v1/users", {"display_name": "x"}, format="json").status_code == 403
 
 
 def test_statistics_overview(viewer_api):
     tournament, players = tournament_with_members(3)
-    member("idle", is_active=False)
+    make_member("idle", is_active=False)
     body = viewer_api.get("/api/v1/users/statistics/overview").json()
     assert body["total_users"] == 5
     assert body["inactive_users"] == 1

@@ -2,7 +2,6 @@ import html
 import json
 
 import pytest
-from django.test import Client
 
 from config.models import Configuration
 from config.tests.conftest import make_configuration
@@ -19,19 +18,12 @@ def _static_files_without_collectstatic(settings):
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
-@pytest.fixture
-def staff(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
-
 def change_url(configuration: Configuration) -> str:
     return f"/admin/config/configuration/{configuration.pk}/change/"
 
 
 def test_adding_an_entry_saves_it_through_the_services(staff, django_capture_on_commit_callbacks,
-                                                       dashboard_events):
+                                                       events):
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(ADD, {"key": "overlay.theme", "category": "overlay",
                                     "description": "Colours",
@@ -40,7 +32,7 @@ def test_adding_an_entry_saves_it_through_the_services(staff, django_capture_on_
     assert response.status_code == 302
     stored = Configuration.objects.get(key="overlay.theme")
     assert stored.value == {"accent": "#ff0", "sizes": [1, 2]}
-    [event] = dashboard_events.events()
+    [event] = events.received()
     assert event["data"]["action"] == "created"
 
 
@@ -76,7 +68,7 @@ def test_a_duplicate_key_is_a_form_error(staff):
 
 
 def test_changing_an_entry_shows_pretty_json_and_saves_through_the_services(
-        staff, django_capture_on_commit_callbacks, dashboard_events):
+        staff, django_capture_on_commit_callbacks, events):
     configuration = make_configuration("theme", {"accent": "#ff0"})
 
     page = staff.get(change_url(configuration))
@@ -88,12 +80,12 @@ def test_changing_an_entry_shows_pretty_json_and_saves_through_the_services(
     assert response.status_code == 302
     configuration.refresh_from_db()
     assert (configuration.value, configuration.category) == (None, "overlay")
-    [event] = dashboard_events.events()
+    [event] = events.received()
     assert event["data"]["action"] == "updated"
 
 
 def test_deleting_from_the_changelist_goes_through_the_services(
-        staff, django_capture_on_commit_callbacks, dashboard_events):
+        staff, django_capture_on_commit_callbacks, events):
     first, second = make_configuration("a", 1), make_configuration("b", 2)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -103,7 +95,7 @@ def test_deleting_from_the_changelist_goes_through_the_services(
 
     assert response.status_code == 302
     assert not Configuration.objects.exists()
-    assert sorted(event["data"]["key"] for event in dashboard_events.events()) == ["a", "b"]
+    assert sorted(event["data"]["key"] for event in events.received()) == ["a", "b"]
 
 
 def test_changelist_uses_a_fixed_number_of_queries(staff, django_assert_max_num_queries):
@@ -118,7 +110,7 @@ def test_changelist_uses_a_fixed_number_of_queries(staff, django_assert_max_num_
 
 
 def test_deleting_one_entry_goes_through_the_services(staff, django_capture_on_commit_callbacks,
-                                                      dashboard_events):
+                                                      events):
     configuration = make_configuration("theme", "dark")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -127,6 +119,6 @@ def test_deleting_one_entry_goes_through_the_services(staff, django_capture_on_c
 
     assert response.status_code == 302
     assert not Configuration.objects.exists()
-    [event] = dashboard_events.events()
+    [event] = events.received()
     assert event["data"] == {"action": "deleted", "key": "theme", "value": None,
                              "description": "", "category": "general"}

@@ -84,7 +84,7 @@ def test_get_an_unknown_entry_is_404(viewer_api):
                                "code": "not_found"}
 
 
-def test_create_an_entry(editor_api, django_capture_on_commit_callbacks, dashboard_events):
+def test_create_an_entry(editor_api, django_capture_on_commit_callbacks, events):
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_api.post(f"{URL}/overlay.logo", {
             "value": {"url": "/logo.png", "width": 200}, "description": "League logo",
@@ -95,7 +95,7 @@ def test_create_an_entry(editor_api, django_capture_on_commit_callbacks, dashboa
                                     "League logo", "overlay")
     assert Configuration.objects.get(key="overlay.logo").value == {"url": "/logo.png",
                                                                    "width": 200}
-    [event] = dashboard_events.events()
+    [event] = events.received()
     assert event["type"] == "configuration_update"
     assert event["data"]["key"] == "overlay.logo"
 
@@ -156,7 +156,7 @@ def test_a_value_over_one_megabyte_is_413(editor_api):
 
 
 def test_update_an_entry(editor_api, league_configuration, django_capture_on_commit_callbacks,
-                         dashboard_events):
+                         events):
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_api.put(f"{URL}/round_length", {"value": 45,
                                                           "description": "Minutes"},
@@ -165,7 +165,7 @@ def test_update_an_entry(editor_api, league_configuration, django_capture_on_com
     assert response.status_code == 200
     assert response.json() == entry("round_length", 45, "Minutes", "tournament")
     assert editor_api.get(f"{URL}/round_length").json()["value"] == 45
-    [event] = dashboard_events.events()
+    [event] = events.received()
     assert event["data"]["action"] == "updated"
 
 

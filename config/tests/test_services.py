@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_create_stores_the_entry_and_tells_the_dashboard(django_capture_on_commit_callbacks,
-                                                         dashboard_events):
+                                                         events):
     with django_capture_on_commit_callbacks(execute=True):
         services.configuration_create(key="overlay.theme", value={"accent": "#ff0"},
                                       description="Overlay colours", category="overlay")
@@ -18,7 +18,7 @@ def test_create_stores_the_entry_and_tells_the_dashboard(django_capture_on_commi
     stored = Configuration.objects.get(key="overlay.theme")
     assert (stored.value, stored.description, stored.category) == (
         {"accent": "#ff0"}, "Overlay colours", "overlay")
-    [event] = dashboard_events.events()
+    [event] = events.received()
     assert event["type"] == "configuration_update"
     assert event["data"] == {"action": "created", "key": "overlay.theme",
                              "value": {"accent": "#ff0"}, "description": "Overlay colours",
@@ -74,7 +74,7 @@ def test_creating_an_existing_key_is_a_conflict_and_keeps_the_stored_value():
 
 
 def test_update_changes_only_what_it_is_given(django_capture_on_commit_callbacks,
-                                              dashboard_events):
+                                              events):
     make_configuration("theme", "dark", category="overlay", description="Colour scheme")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -83,7 +83,7 @@ def test_update_changes_only_what_it_is_given(django_capture_on_commit_callbacks
     stored = Configuration.objects.get(key="theme")
     assert (stored.value, stored.category, stored.description) == ("light", "overlay",
                                                                   "Colour scheme")
-    [event] = dashboard_events.events()
+    [event] = events.received()
     assert event["data"]["action"] == "updated"
     assert event["data"]["value"] == "light"
 
@@ -109,14 +109,14 @@ def test_update_with_nothing_to_change_is_refused():
 
 
 def test_delete_removes_the_entry_and_tells_the_dashboard(django_capture_on_commit_callbacks,
-                                                          dashboard_events):
+                                                          events):
     make_configuration("theme", "dark")
 
     with django_capture_on_commit_callbacks(execute=True):
         services.configuration_delete(key="theme")
 
     assert not Configuration.objects.exists()
-    [event] = dashboard_events.events()
+    [event] = events.received()
     assert event["data"] == {"action": "deleted", "key": "theme", "value": None,
                              "description": "", "category": "general"}
 
@@ -127,7 +127,7 @@ def test_delete_of_an_unknown_key_is_not_found():
 
 
 def test_bulk_update_applies_each_key_on_its_own(django_capture_on_commit_callbacks,
-                                                 dashboard_events):
+                                                 events):
     make_configuration("a", 1)
     make_configuration("b", 2)
 
@@ -144,15 +144,15 @@ def test_bulk_update_applies_each_key_on_its_own(django_capture_on_commit_callba
     assert result["errors"][1]["key"] == "b"
     assert "not JSON" in result["errors"][1]["error"]
     assert dict(Configuration.objects.values_list("key", "value")) == {"a": 10, "b": 2}
-    assert [event["data"]["key"] for event in dashboard_events.events()] == ["a"]
+    assert [event["data"]["key"] for event in events.received()] == ["a"]
 
 
 def test_nothing_is_sent_when_the_write_fails(django_capture_on_commit_callbacks,
-                                              dashboard_events):
+                                              events):
     make_configuration("theme", "dark")
 
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(Conflict):
             services.configuration_create(key="theme", value="light")
 
-    assert dashboard_events.events() == []
+    assert events.received() == []

@@ -1,4 +1,4 @@
-"""Builders and an event listener for the graphics tests, and the browser fixtures:
+"""Builders for the graphics tests, and the browser fixtures:
 Playwright for Python driving Debian's Chromium (never a downloaded browser).
 
 The browser tests use Playwright's async API: its sync API keeps an event loop running in the
@@ -6,18 +6,14 @@ test thread, where Django then refuses ORM calls. One browser per test module, o
 per test.
 """
 
-import asyncio
-import json
 import os
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from channels.layers import get_channel_layer
 
-from conftest import DaphneProcess, current_database_url
+from conftest import ARTIFACTS, Daphne, current_database_url
 from graphics import services
-from realtime.events import DASHBOARD_GROUP, graphic_group
 
 
 def canvas(*elements, **extra) -> dict:
@@ -38,59 +34,11 @@ def make_graphic(user, title: str = "Lobby standings", event_name: str = "Week 1
                                    **fields)
 
 
-class EventListener:
-    """Joins channel layer groups and answers the `{type, data, timestamp}` messages they got.
-
-    One event loop for the whole test, so the in-memory layer's queues stay on one loop."""
-
-    def __init__(self):
-        self.layer = get_channel_layer()
-        self.loop = asyncio.new_event_loop()
-        self.channels: dict[str, str] = {}
-
-    def listen(self, *groups: str) -> "EventListener":
-        for group in groups:
-            channel = self.loop.run_until_complete(self.layer.new_channel())
-            self.loop.run_until_complete(self.layer.group_add(group, channel))
-            self.channels[group] = channel
-        return self
-
-    def listen_graphic(self, graphic_id) -> "EventListener":
-        return self.listen(graphic_group(graphic_id))
-
-    def received(self, group: str = DASHBOARD_GROUP) -> list[dict]:
-        async def drain():
-            messages = []
-            while True:
-                try:
-                    message = await asyncio.wait_for(self.layer.receive(self.channels[group]), 0.2)
-                except TimeoutError:
-                    return messages
-                messages.append(json.loads(message["text"]))
-
-        return self.loop.run_until_complete(drain())
-
-    def types(self, group: str = DASHBOARD_GROUP) -> list[str]:
-        return [message["type"] for message in self.received(group)]
-
-    def close(self) -> None:
-        for group, channel in self.channels.items():
-            self.loop.run_until_complete(self.layer.group_discard(group, channel))
-        self.loop.close()
-
-
 @pytest.fixture(autouse=True)
 def _uncollected_static_files(settings):
     # Admin pages name static files; the tests run without `collectstatic`'s manifest.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-
-
-@pytest.fixture
-def events():
-    listener = EventListener().listen(DASHBOARD_GROUP)
-    yield listener
-    listener.close()
 
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -109,7 +57,7 @@ def page_server(django_db_setup):
     """One daphne process serving the test database to a whole module (the `daphne_server`
     fixture starts one per test, which a test that restarts its server needs)."""
     env = {**os.environ, "DATABASE_URL": current_database_url(), "DEBUG": "false"}
-    server = DaphneProcess(env, "overlay-page").start()
+    server = Daphne(env, ARTIFACTS, "overlay-page", verbosity=1, backlog=None)
     yield server
     server.stop()
 

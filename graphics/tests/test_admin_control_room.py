@@ -64,6 +64,8 @@ class TestTakeAndClear:
         client = logged_in(viewer)
         assert client.post(take_url(first)).status_code == 403
         assert 'id="take-button"' not in client.get(change_url(first)).content.decode()
+        listed = client.get(CHANGELIST).content.decode()
+        assert "off air · lower-third" in listed and "formaction" not in listed
         assert logged_in(viewer).get(take_url(first)).status_code == 405
         assert Graphic.objects.get(pk=first.pk).on_air is False
 

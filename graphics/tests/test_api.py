@@ -165,7 +165,6 @@ class TestDetailAndUpdate:
     def test_partial_update_publishes_to_the_dashboard_and_the_overlay(
             self, editor_api, graphic, events, django_capture_on_commit_callbacks, settings):
         settings.PUBLIC_BASE_URL = "https://gal.example"
-        events.listen_graphic(graphic.pk)
         with django_capture_on_commit_callbacks(execute=True):
             response = editor_api.put(f"{API}/graphics/{graphic.pk}",
                                       {"data_json": json.dumps(canvas()), "version": 1}, format="json")
@@ -346,7 +345,6 @@ class TestRevisions:
 class TestOnAirAndOverlayKey:
     def test_take_and_clear(self, editor_api, graphic, events, django_capture_on_commit_callbacks, settings):
         settings.PUBLIC_BASE_URL = "https://gal.example"
-        events.listen_graphic(graphic.pk)
         with django_capture_on_commit_callbacks(execute=True):
             taken = editor_api.post(f"{API}/graphics/{graphic.pk}/take")
             cleared = editor_api.post(f"{API}/graphics/{graphic.pk}/clear")
@@ -363,7 +361,6 @@ class TestOnAirAndOverlayKey:
         assert viewer_api.post(f"{API}/graphics/{graphic.pk}/clear").status_code == 403
 
     def test_rotate_overlay_key(self, editor_api, graphic, events, django_capture_on_commit_callbacks):
-        events.listen_graphic(graphic.pk)
         old_key = graphic.overlay_key
         with django_capture_on_commit_callbacks(execute=True):
             response = editor_api.post(f"{API}/graphics/{graphic.pk}/overlay-key")
@@ -388,7 +385,6 @@ class TestEvents:
 
 class TestLocks:
     def test_acquire(self, editor_api, graphic, events, django_capture_on_commit_callbacks):
-        events.listen_graphic(graphic.pk)
         with django_capture_on_commit_callbacks(execute=True):
             response = editor_api.post(f"{API}/lock/{graphic.pk}", {"session_id": "tab-1"}, format="json")
         assert response.status_code == 200
@@ -501,7 +497,6 @@ class TestLocks:
 
 class TestArchive:
     def test_archive_with_reason(self, editor_api, graphic, events, django_capture_on_commit_callbacks):
-        events.listen_graphic(graphic.pk)
         with django_capture_on_commit_callbacks(execute=True):
             response = editor_api.post(f"{API}/archive/{graphic.pk}", {"reason": "week over"}, format="json")
         assert response.status_code == 200

@@ -154,9 +154,33 @@ async def test_take_on_a_layer_clears_the_other_graphic_on_its_live_overlay_page
     await second_page.wait_for_selector('[data-element-id="title"]', state="visible", timeout=1000)
     assert await main_page.is_visible('[data-element-id="title"]')
     assert await admin_page.inner_text("#program-state") == "ON AIR on layer lower-third"
+    await admin_page.goto(f"{server.url}/admin/graphics/graphic/")
+    rows = {await row.locator("th a").inner_text(): await row.locator("td.field-program").inner_text()
+            for row in await admin_page.locator("#result_list tbody tr").all()}
+    assert rows == {"Sponsor strap": "ON AIR · lower-third Clear", "Caster names": "off air · lower-third Take",
+                    "Standings": "ON AIR · main Clear"}
+    await admin_page.screenshot(path=ARTIFACTS / "admin-graphics-list.png")
     await second_page.context.close()
     await main_page.context.close()
     assert console.errors == [] and admin_page.errors == []
+
+
+async def test_take_with_unsaved_changes_asks_first(admin_page, server, standings_graphic):
+    await open_change_page(admin_page, server, standings_graphic)
+    await admin_page.fill("#id_title", "Not saved")
+    dialogs = []
+
+    async def dismiss(dialog):
+        dialogs.append(dialog.message)
+        await dialog.dismiss()
+
+    admin_page.on("dialog", dismiss)
+    await admin_page.click("#take-button")
+    await admin_page.wait_for_timeout(300)
+
+    assert len(dialogs) == 1 and "unsaved changes" in dialogs[0]
+    assert (await in_db(Graphic.objects.get, pk=standings_graphic.id)).on_air is False
+    assert await admin_page.input_value("#id_title") == "Not saved"
 
 
 RECORDER = """() => {
@@ -220,6 +244,44 @@ async def test_take_and_clear_play_their_transitions_and_never_mix_two_drawings(
     assert all(frame["texts"] in (drawing_texts("Week 3 standings"), drawing_texts("Next up")) for frame in leaving)
     assert not any(frame["visible"] and frame["texts"] == drawing_texts("Next up") for frame in leaving)
     assert await page.text_content('[data-element-id="title"]') == "Next up"
+    assert console.errors == []
+
+
+PIXEL_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f1c1f70000000049454e44ae426082")
+
+
+async def test_a_take_waits_for_the_background_image_before_showing_anything(page, console, server, editor, api):
+    graphic = await in_db(graphic_services.graphic_create, user=editor, title="Strap",
+                          data_json={"elements": [CANVAS["elements"][0]]}, transition_in="fade",
+                          transition_duration_ms=300)
+
+    async def slow_image(route):
+        await asyncio.sleep(0.8)
+        await route.fulfill(status=200, content_type="image/png", body=PIXEL_PNG)
+
+    await page.route("http://images.example/**", slow_image)
+    await open_live(page, server, graphic)
+    await page.evaluate("""() => { window.image_states = []; const sample = () => {
+        const stage = document.getElementById('stage'); const image = stage.querySelector('img');
+        window.image_states.push({visible: getComputedStyle(stage).visibility === 'visible',
+                                  loaded: !!image && image.complete && image.naturalWidth > 0});
+        requestAnimationFrame(sample); }; requestAnimationFrame(sample); }""")
+    with_background = {"background": {"imageUrl": "http://images.example/strap.png", "width": 1920,
+                                      "height": 1080}, "elements": [CANVAS["elements"][0]]}
+
+    assert (await api.put(f"/graphics/{graphic.id}", json={"data_json": with_background})).status_code == 200
+    await page.wait_for_selector("#stage img.background", state="attached", timeout=1000)
+    started = time.monotonic()
+    assert (await api.post(f"/graphics/{graphic.id}/take")).status_code == 200
+    await page.wait_for_selector('#stage[data-transition="in:fade"]', timeout=3000)
+    waited = time.monotonic() - started
+
+    states = await page.evaluate("window.image_states")
+    assert waited > 0.4  # the image was still on its way when the take came
+    assert any(state["visible"] for state in states)
+    assert all(state["loaded"] for state in states if state["visible"])
     assert console.errors == []
 
 

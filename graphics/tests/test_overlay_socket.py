@@ -5,6 +5,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from conftest import access_token, client_for, make_user
+from graphics import payloads
 from graphics.models import Graphic
 from realtime.events import DASHBOARD_GROUP, graphic_group, tournament_group
 from realtime.presence import overlay_clients
@@ -25,7 +26,9 @@ CANVAS = {"elements": [{"id": "t1", "type": "text", "x": 10, "y": 20, "content":
 
 @pytest.fixture
 def graphic(transactional_db):
-    return Graphic.objects.create(title="Lower third", data_json=CANVAS, version=3, on_air=True)
+    created = Graphic.objects.create(title="Lower third", data_json=CANVAS, version=3, on_air=True)
+    # Its (absent) lock loaded now: the async tests build its payload without a query.
+    return Graphic.objects.select_related("canvas_lock").get(pk=created.pk)
 
 
 def overlay_path(graphic: Graphic, key: str | None = None) -> str:
@@ -33,11 +36,8 @@ def overlay_path(graphic: Graphic, key: str | None = None) -> str:
 
 
 def graphic_json(graphic: Graphic, **changes) -> dict:
-    """What graphics services publish as `graphic_updated` data."""
-    data = {"id": graphic.pk, "title": graphic.title, "data_json": graphic.data_json,
-            "version": graphic.version, "on_air": graphic.on_air,
-            "tournament_id": graphic.tournament_id, "archived": graphic.archived}
-    return {**data, **changes}
+    """What graphics services publish as `graphic_updated` data (the real payload), changed."""
+    return {**payloads.graphic_json(graphic, overlay_base="http://testserver"), **changes}
 
 
 async def test_connecting_sends_the_snapshot_of_the_graphic(graphic):
@@ -98,6 +98,9 @@ async def test_another_graphics_events_do_not_reach_the_overlay(graphic):
     await publish_committed(graphic_group(graphic.pk + 1), "graphic_updated", {"id": 0})
 
     assert await socket.receive_nothing(timeout=0.3)
+    # Positive control: the same event for this graphic arrives.
+    await publish_committed(graphic_group(graphic.pk), "graphic_updated", graphic_json(graphic))
+    assert (await receive(socket))["data"]["id"] == graphic.pk
     await socket.disconnect()
 
 
@@ -270,6 +273,9 @@ async def test_dashboard_events_do_not_reach_overlays(graphic):
     await publish_committed(DASHBOARD_GROUP, "system_notification", {"message": "not for overlays"})
 
     assert await socket.receive_nothing(timeout=0.3)
+    # Positive control: an event of the graphic's own group, sent the same way, arrives.
+    await publish_committed(graphic_group(graphic.pk), "on_air", graphic_json(graphic))
+    assert (await receive(socket))["type"] == "on_air"
     await socket.disconnect()
 
 

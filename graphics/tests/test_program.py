@@ -59,9 +59,7 @@ class TestLayers:
         main = make_graphic(editor, title="Standings")
         services.graphic_set_on_air(graphic_id=first.pk, user=editor, on_air=True)
         services.graphic_set_on_air(graphic_id=main.pk, user=editor, on_air=True)
-        events.listen_graphic(first.pk)
-        events.listen_graphic(second.pk)
-        events.received()
+        events.clear()
 
         with django_capture_on_commit_callbacks(execute=True):
             response = editor_api.post(f"{API}/graphics/{second.pk}/take")
@@ -120,3 +118,31 @@ class TestLockHolder:
         graphic = make_graphic(editor)
         response = editor_api.post(f"{API}/lock/{graphic.pk}", {"session_id": "tab-1"}, format="json")
         assert response.json()["locked_by"] == "Eddie"
+
+
+class TestRevisionHistory:
+    def test_revisions_say_what_changed_and_why(self, editor_api, editor):
+        graphic = make_graphic(editor, data_json={"elements": [
+            {"id": "title", "type": "text", "x": 10, "y": 20, "content": "Week 1"}]})
+        moved = {"elements": [{"id": "title", "type": "text", "x": 300, "y": 20, "content": "Week 1"},
+                              {"id": "names", "type": "players", "x": 0, "y": 0, "spacing": 40, "previewCount": 8}]}
+        assert editor_api.put(f"{API}/graphics/{graphic.pk}", {"data_json": moved, "title": "Finals"},
+                              format="json").status_code == 200
+        editor_api.post(f"{API}/graphics/{graphic.pk}/take")
+
+        revisions = editor_api.get(f"{API}/graphics/{graphic.pk}/revisions").json()["revisions"]
+
+        assert [(r["version"], r["change_reason"], r["changes"]) for r in revisions] == [
+            (2, "taken on air (layer main)", ["on air"]),
+            (2, "saved via API", ["title: Lobby standings → Finals", "added element names (players)",
+                                  "moved title to (300, 20)"]),
+            (1, "created", ["created"]),
+        ]
+        assert revisions[0]["changed_by"] == "Eddie"
+
+    def test_a_page_of_revisions_knows_what_its_oldest_changed(self, editor_api, editor):
+        graphic = make_graphic(editor)
+        for title in ("Second", "Third"):
+            services.graphic_update(graphic_id=graphic.pk, user=editor, changes={"title": title})
+        page = editor_api.get(f"{API}/graphics/{graphic.pk}/revisions?skip=1&limit=1").json()["revisions"]
+        assert page[0]["changes"] == ["title: Lobby standings → Second"]

@@ -1,24 +1,14 @@
-"""Plain builders for tournament tests."""
+"""Plain builders for tournament tests (members come from the root conftest's builders)."""
 
 from accounts.models import User
+from conftest import make_members
 from tournaments.models import Lobby, Placement, Registration, Round, Tournament
-
-
-def member(name: str, **fields) -> User:
-    fields.setdefault("discord_id", f"d-{name}")
-    fields.setdefault("riot_id", f"{name}#GAL")
-    fields.setdefault("display_name", name.title())
-    return User.objects.create(username=name, **fields)
 
 
 def tournament_with_members(count: int, *, status: str = Tournament.Status.IN_PROGRESS,
                             prefix: str = "", **fields) -> tuple[Tournament, list[User]]:
     tournament = Tournament.objects.create(name=fields.pop("name", "Cup"), status=status, **fields)
-    players = User.objects.bulk_create(
-        User(username=f"{prefix}p{i:03d}", display_name=f"{prefix}Player {i:03d}",
-             discord_id=f"{prefix}{9000 + i}", riot_id=f"{prefix}Player{i}#GAL")
-        for i in range(1, count + 1)
-    )
+    players = make_members(count, prefix=prefix)
     Registration.objects.bulk_create(Registration(tournament=tournament, user=p) for p in players)
     return tournament, players
 

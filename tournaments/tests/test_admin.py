@@ -1,8 +1,9 @@
 import pytest
 from django.test import Client
 
+from conftest import make_member
 from tournaments.models import Placement, PlacementCorrection, Registration, Round, Tournament
-from tournaments.tests.builders import member, record_round, tournament_with_members
+from tournaments.tests.builders import record_round, tournament_with_members
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def test_a_bad_transition_is_refused_in_the_admin(admin_client):
 
 def test_registrations_inline_adds_through_the_service_and_reports_full(admin_client):
     tournament = Tournament.objects.create(name="Cup", status="registration", max_participants=1)
-    anna, bert = member("anna"), member("bert")
+    anna, bert = make_member("anna"), make_member("bert")
     form = {"name": "Cup", "description": "", "status": "registration", "max_participants": "1",
             "guild_id": "", "scoring": "{}", "registrations-TOTAL_FORMS": "2",
             "registrations-INITIAL_FORMS": "0", "registrations-0-user": str(anna.pk),
@@ -115,7 +116,7 @@ def test_results_entry_uses_the_api_rules_and_corrects(admin_client, admin_user)
 
 
 def test_members_are_searchable_by_name_discord_and_riot_id(admin_client):
-    member("kira", display_name="Kira the Bold", discord_id="5550001", riot_id="KiraB#EUW")
+    make_member("kira", display_name="Kira the Bold", discord_id="5550001", riot_id="KiraB#EUW")
     for query in ("Bold", "5550001", "KiraB"):
         response = admin_client.get(f"/admin/accounts/user/?q={query}")
         assert "Kira the Bold" in response.content.decode()

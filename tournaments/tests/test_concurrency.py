@@ -3,10 +3,10 @@ import threading
 import pytest
 from django.db import connection
 
+from conftest import make_member
 from core.errors import Conflict
 from tournaments.models import Registration, Tournament
 from tournaments.services import registration_create
-from tournaments.tests.builders import member
 
 pytestmark = [
     pytest.mark.postgres,
@@ -18,7 +18,7 @@ pytestmark = [
 
 def test_racing_registrations_never_overfill_a_tournament():
     tournament = Tournament.objects.create(name="Cup", status="registration", max_participants=3)
-    members = [member(f"racer{i}") for i in range(8)]
+    members = [make_member(f"racer{i}") for i in range(8)]
     start, outcomes = threading.Barrier(len(members)), []
 
     def register(user):

@@ -3,10 +3,12 @@
 import pytest
 
 from config.services import configuration_create
+from conftest import make_member
+from realtime.events import tournament_group
 from tournaments.models import Placement, PlacementCorrection, Round
 from tournaments.placement_models import PlacementSubmission, PlayerAlias, SubmissionRow
 from tournaments.selectors import standings_for
-from tournaments.tests.builders import member, register, tournament_with_members
+from tournaments.tests.builders import register, tournament_with_members
 from tournaments.tests.placement_builders import bot_body, lobby_names, seeded_round
 
 pytestmark = pytest.mark.django_db
@@ -168,20 +170,18 @@ def test_a_round_not_created_yet_waits_for_review(editor_api, cup):
 
 
 def test_an_auto_validation_publishes_the_submission_and_the_results(
-        editor_api, cup, listen, django_capture_on_commit_callbacks):
+        editor_api, cup, events, django_capture_on_commit_callbacks):
     tournament, round_ = cup
-    dashboard, overlays = listen("dashboard"), listen(f"tournament.{tournament.id}")
 
     with django_capture_on_commit_callbacks(execute=True):
         answer = submit(editor_api, bot_body(tournament, lobby_names(round_, 1), lobby=1)).json()
 
-    types = [message["type"] for message in dashboard.messages()]
-    assert types == ["placement_update", "standings_update", "placement_update"]
-    assert [m["type"] for m in overlays.messages()] == ["placement_update", "standings_update"]
-    dashboard_again = listen("dashboard")
+    assert events.types() == ["placement_update", "standings_update", "placement_update"]
+    assert events.types(tournament_group(tournament.id)) == ["placement_update", "standings_update"]
+    events.clear()
     with django_capture_on_commit_callbacks(execute=True):
         submit(editor_api, bot_body(tournament, lobby_names(round_, 2), lobby=2, confidence=50))
-    assert dashboard_again.of_type("placement_update") == [{
+    assert events.of_type("placement_update") == [{
         "tournament_id": tournament.id, "round_name": "round_1", "lobby": 2,
         "submission_id": answer["id"] + 1, "status": "pending_review"}]
 
@@ -304,7 +304,7 @@ def test_approve_without_edits_of_an_unmatched_row_is_a_400_and_changes_nothing(
 def test_bad_edits_are_a_400_listing_every_problem_and_nothing_changes(editor_api, pending):
     tournament, round_, submission = pending
     rows = submission["placements"]
-    outsider = member("outsider")
+    outsider = make_member("outsider")
     edited = [
         {**rows[0], "player_id": 999999},                         # no such member
         {**rows[1], "player_id": outsider.id},                    # not registered
@@ -346,10 +346,9 @@ def test_a_member_id_sent_as_text_is_understood(editor_api, pending):
     assert response.status_code == 200, response.json()
 
 
-def test_reject_stores_the_notes_and_posts_nothing(editor_api, pending, listen,
+def test_reject_stores_the_notes_and_posts_nothing(editor_api, pending, events,
                                                    django_capture_on_commit_callbacks):
     tournament, round_, submission = pending
-    dashboard = listen("dashboard")
 
     with django_capture_on_commit_callbacks(execute=True):
         response = validate(editor_api, submission["id"], {"approved": False,
@@ -360,7 +359,7 @@ def test_reject_stores_the_notes_and_posts_nothing(editor_api, pending, listen,
     stored = PlacementSubmission.objects.get()
     assert (stored.status, stored.notes) == ("rejected", "Blurry screenshot")
     assert not Placement.objects.exists()
-    assert [m["data"]["status"] for m in dashboard.messages()] == ["rejected"]
+    assert [m["data"]["status"] for m in events.received()] == ["rejected"]
 
 
 def test_validating_twice_is_a_409(editor_api, pending):
@@ -503,7 +502,7 @@ def test_confidence_report(viewer_api, editor_api, cup):
 
 def test_players_search_finds_members_by_name_and_alias(viewer_api, admin_user):
     tournament, players = tournament_with_members(3)
-    late = member("zed", display_name="Zed Main", riot_id="ShadowZed#EUW")
+    late = make_member("zed", display_name="Zed Main", riot_id="ShadowZed#EUW")
     register(tournament, late)
     PlayerAlias.objects.create(user=late, alias="Zeddy", normalized="zeddy")
 

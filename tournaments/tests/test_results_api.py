@@ -2,10 +2,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from conftest import make_member
+from realtime.events import DASHBOARD_GROUP, tournament_group
 from tournaments.models import Placement, PlacementCorrection, Round, Tournament
 from tournaments.selectors import standings_for
 from tournaments.services import results_post
-from tournaments.tests.builders import member, tournament_with_members
+from tournaments.tests.builders import tournament_with_members
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +58,7 @@ def test_players_can_be_named_by_discord_id(editor_api, cup):
 
 def test_a_bad_post_lists_every_problem_and_stores_nothing(editor_api, cup):
     tournament, players = cup
-    stranger = member("stranger")
+    stranger = make_member("stranger")
     first = lobby(1, players[:8])
     first["placements"][7]["placement"] = 9                       # out of range
     second = lobby(2, players[8:15])
@@ -142,32 +144,37 @@ def test_players_can_move_between_two_reposted_lobbies(editor_api, cup):
 
 
 def test_results_publish_placements_and_standings_to_dashboard_and_overlays(
-        editor_api, cup, listen, django_capture_on_commit_callbacks):
+        editor_api, cup, events, django_capture_on_commit_callbacks):
     tournament, players = cup
-    dashboard, overlays = listen("dashboard"), listen(f"tournament.{tournament.id}")
 
     with django_capture_on_commit_callbacks(execute=True):
         editor_api.post(url(tournament), {"lobbies": [lobby(1, players[:8])]}, format="json")
 
     expected_standings = standings_for(tournament_id=tournament.id)
-    for listener in (dashboard, overlays):
-        messages = listener.messages()
+    for group in (DASHBOARD_GROUP, tournament_group(tournament.id)):
+        messages = events.received(group)
         types = [m["type"] for m in messages]
         assert types == ["placement_update", "standings_update"]
         assert messages[0]["data"]["lobbies"][0]["placements"][0]["user_id"] == players[0].id
         assert messages[1]["data"] == expected_standings
 
 
-def test_a_refused_post_publishes_nothing(editor_api, cup, listen,
+def test_a_refused_post_publishes_nothing(editor_api, cup, events,
                                           django_capture_on_commit_callbacks):
     tournament, players = cup
-    overlays = listen(f"tournament.{tournament.id}")
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        editor_api.post(url(tournament), {"lobbies": [lobby(1, players[:8], start=2)]},
-                        format="json")
+        refused = editor_api.post(url(tournament), {"lobbies": [lobby(1, players[:8], start=2)]},
+                                  format="json")
 
-    assert callbacks == [] and overlays.messages() == []
+    assert refused.status_code == 400
+    assert callbacks == [] and events.received(tournament_group(tournament.id)) == []
+    # Positive control: the same post, valid, reaches the tournament's group.
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = editor_api.post(url(tournament), {"lobbies": [lobby(1, players[:8])]},
+                                   format="json")
+    assert accepted.status_code == 200
+    assert events.types(tournament_group(tournament.id)) == ["placement_update", "standings_update"]
 
 
 @pytest.mark.parametrize("body", [

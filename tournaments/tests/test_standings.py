@@ -1,14 +1,15 @@
 import pytest
 
+from conftest import make_member
 from tournaments.models import Round
 from tournaments.selectors import standings_for
-from tournaments.tests.builders import member, record_round, register, tournament_with_members
+from tournaments.tests.builders import record_round, register, tournament_with_members
 
 pytestmark = pytest.mark.django_db
 
 
 def filler(count: int, prefix: str) -> list:
-    return [member(f"{prefix}{i}") for i in range(count)]
+    return [make_member(f"{prefix}{i}") for i in range(count)]
 
 
 def order(standings: dict) -> list[tuple[str, int, int]]:
@@ -18,7 +19,7 @@ def order(standings: dict) -> list[tuple[str, int, int]]:
 def two_rounds(places_a: tuple[int, int], places_b: tuple[int, int], **tournament_fields):
     """Anna and Bert each play two rounds in their own lobbies, finishing at the given places."""
     tournament, _ = tournament_with_members(0, **tournament_fields)
-    anna, bert = member("anna"), member("bert")
+    anna, bert = make_member("anna"), make_member("bert")
     register(tournament, anna, bert)
     fillers = filler(7, "fa") + filler(7, "fb")
     for number in (1, 2):

@@ -36,6 +36,19 @@ def test_standings_are_public_with_etag_and_last_modified(viewer_api, cup):
     assert changed.status_code == 200 and changed["ETag"] != response["ETag"]
 
 
+def test_standings_follow_the_other_conditional_headers(api_client, cup):
+    tournament, _ = cup
+    url = f"/api/v1/tournaments/{tournament.id}/standings"
+    first = api_client.get(url)
+
+    unchanged = api_client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert unchanged.status_code == 304 and unchanged["ETag"] == first["ETag"]
+    stale = api_client.get(url, HTTP_IF_MATCH='"not-the-current-version"')
+    assert stale.status_code == 412 and stale.json()["code"] == "precondition_failed"
+    current = api_client.get(url, HTTP_IF_MATCH=first["ETag"])
+    assert current.status_code == 200 and current.json() == first.json()
+
+
 def players_of(response):
     from accounts.models import User
 

@@ -1,15 +1,16 @@
 import pytest
 
+from conftest import make_member
+from realtime.events import tournament_group
 from tournaments.models import Registration, Round, Seat, Tournament
-from tournaments.tests.builders import member, record_round, register, tournament_with_members
+from tournaments.tests.builders import record_round, register, tournament_with_members
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/tournaments"
 
 
-def test_create_a_tournament_with_defaults_and_publish(editor_api, listen,
+def test_create_a_tournament_with_defaults_and_publish(editor_api, events,
                                                        django_capture_on_commit_callbacks):
-    dashboard = listen("dashboard")
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_api.post(API, {"name": "Winter Cup", "max_participants": 16},
                                    format="json")
@@ -21,7 +22,7 @@ def test_create_a_tournament_with_defaults_and_publish(editor_api, listen,
     assert body["scoring"] == {"points": [8, 7, 6, 5, 4, 3, 2, 1],
                                "tiebreakers": ["top4_plus_firsts", "placement_counts",
                                                "latest_round"]}
-    [event] = dashboard.of_type("tournament_update")
+    [event] = events.of_type("tournament_update")
     assert event == {"action": "created", "tournament": {"id": body["id"], "name": "Winter Cup",
                                                          "status": "draft"}}
 
@@ -39,7 +40,7 @@ def test_list_pages_and_filters_by_status_in_fixed_queries(viewer_api, django_as
     for i in range(12):
         tournament = Tournament.objects.create(name=f"T{i}",
                                                status="registration" if i % 2 else "draft")
-        register(tournament, *(member(f"t{i}-{n}") for n in range(3)))
+        register(tournament, *(make_member(f"t{i}-{n}") for n in range(3)))
     with django_assert_max_num_queries(3):
         response = viewer_api.get(f"{API}/?status=registration&skip=2&limit=2")
     body = response.json()
@@ -91,7 +92,7 @@ def test_update_delete_and_statistics(editor_api):
 
 def test_registration_by_id_or_discord_id_then_duplicate_and_full_are_409(editor_api):
     tournament = Tournament.objects.create(name="Cup", status="registration", max_participants=2)
-    anna, bert, cleo = member("anna"), member("bert"), member("cleo")
+    anna, bert, cleo = make_member("anna"), make_member("bert"), make_member("cleo")
 
     first = editor_api.post(f"{API}/{tournament.id}/registrations", {"user_id": anna.id},
                             format="json")
@@ -179,7 +180,7 @@ def test_moving_a_player_between_lobbies_by_hand(editor_api):
     assert Seat.objects.get(user_id=moved).lobby.number == 2
     assert Seat.objects.filter(lobby__number=1).count() == 7
 
-    stranger = member("stranger")
+    stranger = make_member("stranger")
     response = editor_api.put(f"{API}/{tournament.id}/rounds/1/lobbies/2",
                               {"players": [moved, moved, stranger.id, *lobby_two]}, format="json")
     assert response.status_code == 400
@@ -198,20 +199,19 @@ def test_round_listing_uses_fixed_queries(viewer_api, django_assert_max_num_quer
     assert viewer_api.get(f"{API}/{tournament.id}/rounds/9").status_code == 404
 
 
-def test_registration_and_scoring_changes_reach_the_overlays(editor_api, listen,
+def test_registration_and_scoring_changes_reach_the_overlays(editor_api, events,
                                                              django_capture_on_commit_callbacks):
     tournament, players = tournament_with_members(2)
     record_round(tournament, 1, [players])
-    newcomer = member("newcomer")
-    dashboard, overlays = listen("dashboard"), listen(f"tournament.{tournament.id}")
+    newcomer = make_member("newcomer")
 
     with django_capture_on_commit_callbacks(execute=True):
         editor_api.post(f"{API}/{tournament.id}/registrations", {"user_id": newcomer.id},
                         format="json")
         editor_api.put(f"{API}/{tournament.id}", {"scoring": {"points": [20, 10]}}, format="json")
 
-    assert [m["type"] for m in dashboard.messages()] == [
+    assert events.types() == [
         "tournament_update", "standings_update", "tournament_update", "standings_update"]
-    standings = overlays.of_type("standings_update")
+    standings = events.of_type("standings_update", group=tournament_group(tournament.id))
     assert len(standings) == 2
     assert [row["total_points"] for row in standings[-1]["standings"]] == [20, 10, 0]

@@ -160,6 +160,17 @@
       .then(function () { setTimeout(poll, POLL_MS); });
   }
 
+  // Take and Clear post their own forms (after this script in the page): unsaved edits of this
+  // form are not what goes on air.
+  document.addEventListener("submit", function (event) {
+    var id = event.target.id;
+    if ((id === "take-form" || id === "clear-form") && formState() !== pristine &&
+        !window.confirm("This form has unsaved changes; " + (id === "take-form" ? "Take" : "Clear") +
+                        " acts on the saved version and leaves this page. Continue?")) {
+      event.preventDefault();
+    }
+  });
+
   editor.addEventListener("input", redraw);
   if (tournament) {
     tournament.addEventListener("change", function () {

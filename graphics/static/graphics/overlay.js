@@ -11,7 +11,8 @@
  * Drawing: GalDrawing (drawing.js, shared with the admin's preview). Off air the stage is hidden,
  * not emptied. Take and clear play the graphic's `transition_in` / `transition_out` (fade,
  * slide-left|right|top|bottom; none or a duration of 0: instant) for `transition_duration_ms`:
- * the drawing is complete before it enters, and a leaving drawing is never redrawn while it leaves.
+ * the drawing, background image loaded, is complete before it enters, and a leaving drawing is never
+ * redrawn while it leaves.
  * `#stage[data-transition]` is `in:<name>` or `out:<name>` while one plays.
  *
  * Preview output (`config.preview`, /overlay/<id>/preview/): draws the graphic whether or not it
@@ -30,6 +31,7 @@
   var GONE_RETRY_MS = 30000;
   var PONG_TIMEOUT_MS = 10000;
   var CLOSE_GONE = 4004;
+  var IMAGE_WAIT_MS = 3000;
   // The transitions overlay.css animates (`none`, or a duration of 0, is instant).
   var TRANSITIONS = { fade: 1, "slide-left": 1, "slide-right": 1, "slide-top": 1, "slide-bottom": 1 };
   var number = GalDrawing.number;
@@ -48,6 +50,7 @@
   var pongTimer = null;
   var resyncAsked = false;
   var transition = { direction: "", timer: null };
+  var takes = 0; // counts takes and clears, so a take waiting for its background can be called off
 
   function secondsParam(name, fallback) {
     var value = parseFloat(new URLSearchParams(window.location.search).get(name));
@@ -93,21 +96,58 @@
     }, played.ms);
   }
 
+  function backgroundOf(graphic) {
+    var background = GalDrawing.canvasOf(graphic.data_json).background;
+    return background && typeof background === "object" && typeof background.imageUrl === "string"
+      ? background.imageUrl : "";
+  }
+
+  // Calls `done` once the image at `url` is loaded (at once without one; at most IMAGE_WAIT_MS
+  // later if it never comes), so a take never shows the graphic before its background.
+  function whenLoaded(url, done) {
+    if (!url) {
+      done();
+      return;
+    }
+    var finished = false;
+    var image = new Image();
+    var timer = setTimeout(finish, IMAGE_WAIT_MS);
+    function finish() {
+      if (!finished) {
+        finished = true;
+        clearTimeout(timer);
+        done();
+      }
+    }
+    image.onload = image.onerror = finish;
+    image.src = url;
+    if (image.complete) {
+      finish();
+    }
+  }
+
   // What the page shows, once a graphic arrived: the drawing, on air or off air. The drawing is
   // complete before it becomes visible; while a graphic leaves (transition out), the drawing that
   // is leaving stays as it is, and any change is drawn once it has left, hidden.
   function show(wasOnAir) {
     var onAir = preview || shown.graphic.on_air === true;
     if (onAir && !wasOnAir) {
-      draw();
-      stage.classList.remove("off-air");
-      var entering = transitionOf(shown.graphic, "in");
-      if (entering) {
-        play("in", entering);
-      } else {
-        endTransition();
-      }
+      var take = ++takes;
+      whenLoaded(backgroundOf(shown.graphic), function () {
+        if (take !== takes) {
+          return; // cleared (or taken again) meanwhile
+        }
+        draw();
+        stage.classList.remove("off-air");
+        var entering = transitionOf(shown.graphic, "in");
+        if (entering) {
+          play("in", entering);
+        } else {
+          endTransition();
+        }
+      });
     } else if (!onAir && wasOnAir) {
+      takes++;
       var leaving = transitionOf(shown.graphic, "out");
       if (leaving) {
         play("out", leaving, function () {
@@ -129,6 +169,7 @@
   }
 
   function clear() {
+    takes++;
     endTransition();
     shown = { graphic: null, standings: [], version: 0 };
     stage.textContent = "";
@@ -166,6 +207,7 @@
     retryMs = RETRY_MIN_MS;
     if (!wasOnAir) {
       // A page that (re)connects shows what is on air at once, without playing the take.
+      takes++;
       endTransition();
       draw();
       stage.classList.toggle("off-air", !(preview || shown.graphic.on_air === true));
