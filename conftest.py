@@ -5,9 +5,10 @@ import os
 from pathlib import Path
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -133,6 +134,19 @@ def editor_api(editor):
 @pytest.fixture
 def viewer_api(viewer):
     return client_for(viewer)
+
+
+async def in_db(function, *args, **kwargs):
+    """Run ORM code from an async (browser) test, in a worker thread that closes its connection
+    afterwards (an open one would keep PostgreSQL from dropping the test database)."""
+
+    def run():
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return await sync_to_async(run)()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from accounts.serializers import (
     TokenPairOutput,
     VerifyOutput,
 )
-from accounts.tokens import OptionalTokenAuthentication
+from accounts.tokens import OptionalTokenAuthentication, TokenAuthentication
 
 
 class MasterLoginView(APIView):
@@ -43,6 +43,7 @@ class PasswordLoginView(APIView):
 
 
 class RefreshView(APIView):
+    authentication_classes = [TokenAuthentication]  # tokens come from tokens, never from an admin session
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(request=RefreshInput, responses=TokenPairOutput, tags=["auth"])

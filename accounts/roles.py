@@ -3,7 +3,7 @@
 ADMINISTRATOR = "Administrator"
 EDITOR = "Editor"
 VIEWER = "Viewer"
-ROLES = (ADMINISTRATOR, EDITOR, VIEWER)
+ROLES = (ADMINISTRATOR, EDITOR, VIEWER)  # highest first: each role can do what those below can
 
 
 def roles_of(user) -> list[str]:
@@ -32,3 +32,9 @@ def role_rank(user) -> int:
     """3 Administrator, 2 Editor, 1 Viewer, 0 no league role."""
     roles = roles_of(user)
     return max((len(ROLES) - ROLES.index(role) for role in roles), default=0)
+
+
+def has_role(user, role: str) -> bool:
+    """`role` or a higher one: an Administrator can do what an Editor can, an Editor what a
+    Viewer can."""
+    return role_rank(user) >= len(ROLES) - ROLES.index(role)

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from accounts.permissions import LeagueRoleAdmin
+from accounts.roles import EDITOR
 from config import services
 from config.models import Configuration
 from core.admin import NoWrappingTransaction
@@ -63,7 +65,8 @@ class ConfigurationForm(forms.ModelForm):
 
 
 @admin.register(Configuration)
-class ConfigurationAdmin(NoWrappingTransaction, admin.ModelAdmin):
+class ConfigurationAdmin(LeagueRoleAdmin, NoWrappingTransaction, admin.ModelAdmin):
+    delete_role = EDITOR  # as `DELETE /configuration/{key}`
     form = ConfigurationForm
     list_display = ("key", "category", "value_preview", "description", "updated_at")
     list_filter = ("category",)

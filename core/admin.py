@@ -11,9 +11,13 @@ SERVICE_ERRORS = (DomainError, ValidationError)
 
 
 def error_text(error: Exception) -> str:
+    """A service refusal as one line for an admin message."""
     if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            return "; ".join(f"{field}: {message}" for field, problems in error.message_dict.items()
+                             for message in problems)
         return "; ".join(error.messages)
-    return getattr(error, "detail", None) or str(error)
+    return str(getattr(error, "detail", None) or error)
 
 
 class NoWrappingTransaction:

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 
 from core.docs import RedocDocsView, SwaggerDocsView
 from core.views import HealthView
+from graphics.home import home
 from graphics.overlay import overlay_page
 
 api_v1 = [
@@ -17,6 +18,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("", home, name="home"),
     path("health", HealthView.as_view(), name="health"),
     path("auth/", include("accounts.auth_urls")),
     path("api/v1/", include(api_v1)),
@@ -31,3 +33,4 @@ urlpatterns = [
 admin.site.site_header = "GAL Dash"
 admin.site.site_title = "GAL Dash admin"
 admin.site.index_title = "Graphics, tournaments and configuration"
+admin.site.site_url = "/"  # "View site": the start page

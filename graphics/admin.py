@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.permissions import RolePermissions
+from accounts.permissions import LeagueRoleAdmin, ReadOnlyAdmin
 from accounts.roles import is_administrator
 from core.admin import SERVICE_ERRORS, ServiceTransactions, error_text
 from core.errors import DomainError, NotFound
@@ -99,7 +99,7 @@ class GraphicForm(forms.ModelForm):
         return cleaned
 
 
-class ArchiveEntryInline(admin.TabularInline):
+class ArchiveEntryInline(ReadOnlyAdmin, admin.TabularInline):
     model = ArchiveEntry
     fields = ("created_at", "action", "username", "reason")
     readonly_fields = fields
@@ -107,15 +107,9 @@ class ArchiveEntryInline(admin.TabularInline):
     can_delete = False
     show_change_link = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Graphic)
-class GraphicAdmin(RolePermissions, ServiceTransactions, SimpleHistoryAdmin):
+class GraphicAdmin(LeagueRoleAdmin, ServiceTransactions, SimpleHistoryAdmin):
     form = GraphicForm
     change_form_template = "admin/graphics/graphic/change_form.html"
     list_display = ("title", "event_name", "program", "archived", "lock_holder", "version", "updated_at")
@@ -376,22 +370,13 @@ class GraphicAdmin(RolePermissions, ServiceTransactions, SimpleHistoryAdmin):
 
 
 @admin.register(CanvasLock)
-class CanvasLockAdmin(RolePermissions, admin.ModelAdmin):
+class CanvasLockAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("graphic", "locked_by", "locked_at", "expires_at", "live")
     list_select_related = ("graphic",)
     search_fields = ("graphic__title", "locked_by")
     fields = ("graphic", "locked_by", "user", "locked_at", "expires_at")
     readonly_fields = fields
     actions = ["break_locks", "clean_up_expired"]
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -417,17 +402,8 @@ class CanvasLockAdmin(RolePermissions, admin.ModelAdmin):
 
 
 @admin.register(ArchiveEntry)
-class ArchiveEntryAdmin(RolePermissions, admin.ModelAdmin):
+class ArchiveEntryAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("created_at", "graphic_title", "graphic_ref", "action", "username", "reason")
     list_filter = ("action",)
     search_fields = ("graphic_title", "username", "reason")
     readonly_fields = [f.name for f in ArchiveEntry._meta.fields]
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -127,3 +127,7 @@ def lock_status(*, graphic_id, session_id: str | None) -> dict:
 def graphic_revisions(*, graphic: Graphic) -> QuerySet:
     """The graphic's revisions, newest first, with who made them."""
     return graphic.history.select_related("history_user").order_by("-history_date", "-history_id")
+
+
+def graphic_titles(*, graphic_ids) -> dict[int, str]:
+    return dict(Graphic.objects.filter(pk__in=graphic_ids).values_list("pk", "title"))

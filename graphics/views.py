@@ -1,5 +1,7 @@
 """Graphics, lock, archive, events and maintenance routes of DESIGN section 5."""
 
+import json
+
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -82,6 +84,8 @@ class GraphicListView(APIView):
     def get(self, request):
         query = _valid(GraphicListQuery, request.query_params)
         current = rendered.graphic_list(overlay_base=overlay_base(request), **query)
+        if request.accepted_renderer.format == "api":  # a browser asking for HTML: the browsable API
+            return Response(json.loads(current.body))
         if rendered.none_match(request, current.etag):
             response = HttpResponse(status=304)
         else:

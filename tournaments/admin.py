@@ -2,16 +2,19 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
 
-from core.admin import NoWrappingTransaction
-from core.errors import DomainError
+from accounts.permissions import LeagueRoleAdmin, ReadOnlyAdmin
+from accounts.roles import ADMINISTRATOR, EDITOR
+from core.admin import SERVICE_ERRORS, ServiceTransactions, error_text
 from tournaments import selectors, services
 from tournaments.models import (
     PlacementCorrection,
@@ -21,15 +24,6 @@ from tournaments.models import (
     Tournament,
 )
 from tournaments.scoring import LOBBY_SIZE
-
-
-def _error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        if hasattr(error, "error_dict"):
-            return "; ".join(f"{field}: {message}" for field, problems in error.message_dict.items()
-                             for message in problems)
-        return "; ".join(error.messages)
-    return str(getattr(error, "detail", error))
 
 
 class TournamentForm(forms.ModelForm):
@@ -54,7 +48,9 @@ class TournamentForm(forms.ModelForm):
         return cleaned
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(LeagueRoleAdmin, admin.TabularInline):
+    delete_role = EDITOR  # withdrawing a registration is an Editor's job, as in the API
+
     model = Registration
     fields = ("user", "registered_at", "checked_in_at")
     readonly_fields = ("registered_at", "checked_in_at")
@@ -63,8 +59,13 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Tournament)
-class TournamentAdmin(NoWrappingTransaction, admin.ModelAdmin):
+class TournamentAdmin(LeagueRoleAdmin, ServiceTransactions, admin.ModelAdmin):
+    """A tournament's page runs it: its rounds with their lobbies and results, the standings,
+    and buttons to create the next round and seat a round's lobbies."""
+
+    delete_role = EDITOR  # as `DELETE /tournaments/{id}`
     form = TournamentForm
+    change_form_template = "admin/tournaments/tournament/change_form.html"
     inlines = [RegistrationInline]
     list_display = ("name", "status", "participants", "max_participants", "start_date", "guild_id",
                     "standings_link")
@@ -72,13 +73,13 @@ class TournamentAdmin(NoWrappingTransaction, admin.ModelAdmin):
     search_fields = ("name", "guild_id")
     actions = ["create_next_round"]
 
-    @admin.action(description="Create the next round")
+    @admin.action(description="Create the next round", permissions=["change"])
     def create_next_round(self, request, queryset):
         for tournament in queryset:
             try:
                 round_ = services.round_create(tournament_id=tournament.pk)
-            except (ValidationError, DomainError) as error:
-                self.message_user(request, f"{tournament}: {_error_text(error)}", messages.ERROR)
+            except SERVICE_ERRORS as error:
+                self.message_user(request, f"{tournament}: {error_text(error)}", messages.ERROR)
             else:
                 self.message_user(request, f"{tournament}: {round_.name} created.")
 
@@ -95,8 +96,50 @@ class TournamentAdmin(NoWrappingTransaction, admin.ModelAdmin):
                            reverse("admin:tournaments_tournament_standings", args=[tournament.pk]))
 
     def get_urls(self):
-        return [path("<int:tournament_id>/standings/", self.admin_site.admin_view(self.standings_view),
-                     name="tournaments_tournament_standings"), *super().get_urls()]
+        view = self.admin_site.admin_view
+        return [
+            path("<int:tournament_id>/standings/", view(self.standings_view),
+                 name="tournaments_tournament_standings"),
+            path("<int:tournament_id>/rounds/next/", view(self.next_round_view),
+                 name="tournaments_tournament_next_round"),
+            path("<int:tournament_id>/rounds/<int:number>/seed/", view(self.seed_view),
+                 name="tournaments_tournament_seed"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        tournament = self.get_object(request, object_id)
+        if tournament is not None:
+            round_ids = dict(Round.objects.filter(tournament=tournament).values_list("number", "pk"))
+            rounds = selectors.rounds_of(tournament=tournament)
+            for round_ in rounds:
+                round_["pk"] = round_ids[round_["number"]]
+                round_["has_results"] = any(lobby["placements"] for lobby in round_["lobbies"])
+            extra_context = {**(extra_context or {}), "rounds": rounds,
+                             "can_run": self.has_change_permission(request, tournament)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _run(self, request, tournament_id: int, service, done: str, **kwargs):
+        """A button of the tournament's page: one service call, its answer as a message."""
+        tournament = get_object_or_404(Tournament, pk=tournament_id)
+        if not self.has_change_permission(request, tournament):
+            raise PermissionDenied
+        try:
+            service(tournament_id=tournament.pk, **kwargs)
+        except SERVICE_ERRORS as error:
+            self.message_user(request, error_text(error), messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return redirect("admin:tournaments_tournament_change", tournament.pk)
+
+    @method_decorator(require_POST)
+    def next_round_view(self, request, tournament_id: int):
+        return self._run(request, tournament_id, services.round_create, "The next round is created.")
+
+    @method_decorator(require_POST)
+    def seed_view(self, request, tournament_id: int, number: int):
+        return self._run(request, tournament_id, services.lobbies_seed,
+                         f"Round {number}: lobbies seeded.", number=number)
 
     def standings_view(self, request, tournament_id: int):
         tournament = get_object_or_404(Tournament, pk=tournament_id)
@@ -117,8 +160,8 @@ class TournamentAdmin(NoWrappingTransaction, admin.ModelAdmin):
                 saved = services.tournament_update(tournament_id=obj.pk, changes=changes)
             else:
                 saved = services.tournament_create(**changes)
-        except (ValidationError, DomainError) as error:  # changed meanwhile by someone else
-            self.message_user(request, _error_text(error), messages.ERROR)
+        except SERVICE_ERRORS as error:  # changed meanwhile by someone else
+            self.message_user(request, error_text(error), messages.ERROR)
             return
         obj.pk = saved.pk
         obj.refresh_from_db()
@@ -144,53 +187,73 @@ class TournamentAdmin(NoWrappingTransaction, admin.ModelAdmin):
     def _call(self, request, service, **kwargs):
         try:
             service(**kwargs)
-        except (ValidationError, DomainError) as error:
-            self.message_user(request, _error_text(error), messages.ERROR)
+        except SERVICE_ERRORS as error:
+            self.message_user(request, error_text(error), messages.ERROR)
 
 
 class ResultsForm(forms.Form):
-    """One lobby's results: a player and a placement per row."""
+    """One lobby's results, a player and a placement per row, prefilled with what is stored;
+    a row offers only the lobby's players."""
 
-    lobby = forms.IntegerField(min_value=1, initial=1)
+    lobby = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args, players=(), **kwargs):
+    def __init__(self, *args, entry: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", "---------"), *((p.id, p.player_name) for p in players)]
-        for row in range(1, LOBBY_SIZE + 1):
+        placed = [(p["user_id"], p["placement"]) for p in entry["placements"]]
+        self.stored = set(placed)
+        if entry["seated"] or placed:  # rows of the lobby's players, stored placements first
+            placed_ids = {user_id for user_id, _ in placed}
+            initial = placed + [(user_id, None) for user_id, _ in entry["players"] if user_id not in placed_ids]
+        else:  # nobody seated: any registered member may be picked
+            initial = []
+        self.row_count = min(len(initial), LOBBY_SIZE) or LOBBY_SIZE
+        choices = [("", "---------"), *entry["players"]]
+        for row in range(1, self.row_count + 1):
+            user_id, placement = initial[row - 1] if row <= len(initial) else (None, None)
             self.fields[f"player_{row}"] = forms.TypedChoiceField(
-                choices=choices, coerce=int, required=False, label=f"Player {row}")
+                choices=choices, coerce=int, required=False, label=f"Player {row}", initial=user_id)
             self.fields[f"placement_{row}"] = forms.IntegerField(
-                required=False, initial=row, label=f"Placement {row}")
+                required=False, label=f"Placement {row}", initial=placement,
+                widget=forms.NumberInput(attrs={"min": 1, "max": LOBBY_SIZE, "style": "width: 4em"}))
 
     def rows(self):
-        return [(self[f"player_{row}"], self[f"placement_{row}"]) for row in range(1, LOBBY_SIZE + 1)]
+        return [(self[f"player_{row}"], self[f"placement_{row}"]) for row in range(1, self.row_count + 1)]
 
-    def lobbies(self) -> list[dict]:
-        placements = [
-            {"user_id": self.cleaned_data[f"player_{row}"],
-             "placement": self.cleaned_data[f"placement_{row}"] or 0}
-            for row in range(1, LOBBY_SIZE + 1) if self.cleaned_data.get(f"player_{row}")
-        ]
-        return [{"lobby": self.cleaned_data["lobby"], "placements": placements}]
+    def clean(self):
+        cleaned = super().clean()
+        for row in range(1, self.row_count + 1):
+            player, placement = cleaned.get(f"player_{row}"), cleaned.get(f"placement_{row}")
+            if player and placement is None:
+                self.add_error(f"placement_{row}", "Give this player a placement, or clear the row.")
+            elif placement is not None and not player:
+                self.add_error(f"player_{row}", "Pick the player of this placement, or clear the row.")
+        return cleaned
+
+    def placements(self) -> list[dict]:
+        return [{"user_id": self.cleaned_data[f"player_{row}"], "placement": self.cleaned_data[f"placement_{row}"]}
+                for row in range(1, self.row_count + 1) if self.cleaned_data.get(f"player_{row}")]
+
+    def changes_something(self) -> bool:
+        return {(p["user_id"], p["placement"]) for p in self.placements()} != self.stored
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(LeagueRoleAdmin, admin.ModelAdmin):
     list_display = ("__str__", "tournament", "number", "status", "lobby_count", "results_link")
-    list_filter = ("status",)
+    list_filter = ("status", "tournament")
     list_select_related = ("tournament",)
     search_fields = ("tournament__name",)
     readonly_fields = ("tournament", "number", "status", "lobbies_summary")
     fields = readonly_fields
     actions = ["seed_lobbies"]
 
-    @admin.action(description="Seed lobbies (snake order from the standings)")
+    @admin.action(description="Seed lobbies (snake order from the standings)", permissions=["change"])
     def seed_lobbies(self, request, queryset):
         for round_ in queryset.select_related("tournament"):
             try:
                 services.lobbies_seed(tournament_id=round_.tournament_id, number=round_.number)
-            except (ValidationError, DomainError) as error:
-                self.message_user(request, f"{round_}: {_error_text(error)}", messages.ERROR)
+            except SERVICE_ERRORS as error:
+                self.message_user(request, f"{round_}: {error_text(error)}", messages.ERROR)
             else:
                 self.message_user(request, f"{round_}: lobbies seeded.")
 
@@ -209,60 +272,71 @@ class RoundAdmin(admin.ModelAdmin):
     @admin.display(description="lobbies")
     def lobbies_summary(self, round_):
         [summary] = selectors.rounds_of(tournament=round_.tournament, number=round_.number)
+        results = reverse("admin:tournaments_round_results", args=[round_.pk])
         rows = [(lobby["lobby"], ", ".join(f"{p['placement']}. {p['player_name']}"
                                             for p in lobby["placements"])
-                 or ", ".join(p["player_name"] for p in lobby["players"]) + " (no results yet)")
+                 or ", ".join(p["player_name"] for p in lobby["players"]) + " (no results yet)",
+                 f"{results}?lobby={lobby['lobby']}")
                 for lobby in summary["lobbies"]]
-        return format_html_join(mark_safe("<br>"), "Lobby {}: {}", rows) or "no lobbies"
+        return format_html_join(mark_safe("<br>"), 'Lobby {}: {} (<a href="{}">results</a>)', rows) or "no lobbies"
 
-    def has_add_permission(self, request):
-        return False  # rounds are created from the API or the tournament's flow
+    def has_add_permission(self, request, *args):
+        return False  # rounds are created from the API or the tournament's page
 
     def get_urls(self):
         return [path("<int:round_id>/results/", self.admin_site.admin_view(self.results_view),
                      name="tournaments_round_results"), *super().get_urls()]
 
     def results_view(self, request, round_id: int):
-        """Enter one lobby's results through `results_post`, the API's own validation."""
+        """Enter or correct one lobby's results through `results_post`, the API's own
+        validation; re-posting changed rows records a correction with its before/after."""
         round_ = get_object_or_404(Round.objects.select_related("tournament"), pk=round_id)
-        if not self.has_change_permission(request, round_):
-            return redirect("admin:index")
-        registrations = selectors.registration_list(tournament=round_.tournament)
-        players = [registration.user for registration in registrations]
-        form = ResultsForm(request.POST or None, players=players)
+        can_save = self.has_change_permission(request, round_)
+        if not self.has_view_permission(request, round_) or (request.method == "POST" and not can_save):
+            raise PermissionDenied
+        lobbies = list(round_.lobbies.values_list("number", flat=True))
+        try:
+            lobby = int(request.POST.get("lobby") or request.GET.get("lobby") or (lobbies or [1])[0])
+        except ValueError:
+            lobby = 0
+        if lobby < 1:
+            self.message_user(request, "Lobbies are numbered from 1.", messages.ERROR)
+            return redirect("admin:tournaments_round_results", round_.pk)
+        form = ResultsForm(request.POST or None, initial={"lobby": lobby},
+                           entry=selectors.lobby_entry(round_=round_, lobby=lobby))
+        for field in form.fields.values():
+            field.disabled = not can_save  # a Viewer reads the lobby's results
         problems: list[str] = []
         if request.method == "POST" and form.is_valid():
+            if not form.changes_something():
+                self.message_user(request, f"Lobby {lobby}: nothing changed.", messages.INFO)
+                return redirect("admin:tournaments_round_change", round_.pk)
             try:
-                answer = services.results_post(tournament_id=round_.tournament_id,
-                                               number=round_.number, lobbies=form.lobbies(),
+                answer = services.results_post(tournament_id=round_.tournament_id, number=round_.number,
+                                               lobbies=[{"lobby": lobby, "placements": form.placements()}],
                                                by=request.user)
-            except (ValidationError, DomainError) as error:
-                problems = _error_text(error).split("; ")
+            except SERVICE_ERRORS as error:
+                problems = error_text(error).split("; ")
             else:
-                verb = "corrected" if answer["corrected_lobbies"] else "recorded"
-                self.message_user(request, f"Lobby {form.cleaned_data['lobby']} results {verb}.")
+                verb = "corrected (before and after are recorded)" if answer["corrected_lobbies"] else "recorded"
+                self.message_user(request, f"Lobby {lobby} results {verb}.", messages.SUCCESS)
                 return redirect("admin:tournaments_round_change", round_.pk)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta,
-                   "round": round_, "form": form, "problems": problems,
-                   "title": f"Results: {round_}"}
+                   "round": round_, "form": form, "problems": problems, "lobby": lobby, "can_save": can_save,
+                   "lobbies": lobbies, "title": f"Results: {round_} lobby {lobby}"}
         return TemplateResponse(request, "admin/tournaments/results.html", context)
 
 
 @admin.register(PlacementCorrection)
-class PlacementCorrectionAdmin(admin.ModelAdmin):
+class PlacementCorrectionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("lobby", "corrected_by", "corrected_at")
     list_select_related = ("lobby__round__tournament", "corrected_by")
     readonly_fields = ("lobby", "corrected_by", "corrected_at", "before", "after")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StandingsSnapshot)
-class StandingsSnapshotAdmin(admin.ModelAdmin):
+class StandingsSnapshotAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    delete_role = ADMINISTRATOR
     list_display = ("tournament", "created_at", "created_by")
     list_select_related = ("tournament", "created_by")
     readonly_fields = ("tournament", "created_at", "created_by", "data")
@@ -270,10 +344,5 @@ class StandingsSnapshotAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).defer("data")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 from tournaments import placement_admin  # noqa: E402,F401  (the review queue registers itself)

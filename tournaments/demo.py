@@ -16,7 +16,7 @@ DEMO_PLAYERS = ["Aurelion", "Bard", "Corki", "Draven", "Ezreal", "Fiora", "Garen
                 "Irelia", "Jinx", "Kayle", "Lux", "Morgana", "Nami", "Ornn", "Pyke"]
 
 
-def seed(admin) -> list[str]:
+def seed(admin, *, base_url: str) -> list[str]:
     """Create (once, found again by name) the demo tournament with 16 registered members and
     two rounds of results; answers the lines to print."""
     tournament = Tournament.objects.filter(name=DEMO_TOURNAMENT).first()
@@ -24,13 +24,18 @@ def seed(admin) -> list[str]:
         tournament = _create()
     return [
         f"Tournament:      {tournament.name} (id {tournament.id}, 16 players, 2 rounds)",
-        f"Standings:       /api/v1/tournaments/{tournament.id}/standings  "
-        f"(admin: /admin/tournaments/tournament/{tournament.id}/standings/)",
+        f"Standings:       {base_url}/api/v1/tournaments/{tournament.id}/standings",
+        f"                 {base_url}/admin/tournaments/tournament/{tournament.id}/",
     ]
 
 
 def demo_tournament_id() -> int:
     return Tournament.objects.values_list("id", flat=True).get(name=DEMO_TOURNAMENT)
+
+
+def reset() -> None:
+    """Delete the demo tournament with its rounds and results (the members stay)."""
+    Tournament.objects.filter(name=DEMO_TOURNAMENT).delete()
 
 
 def _create() -> Tournament:

@@ -173,6 +173,24 @@ def rounds_of(*, tournament: Tournament, number: int | None = None) -> list[dict
     } for round_ in rounds]
 
 
+def lobby_entry(*, round_: Round, lobby: int) -> dict:
+    """What the results form of one lobby needs: the players it offers (those seated there and
+    those already placed there; every registered member when the lobby seats nobody) and the
+    stored placements, best first. 3 queries."""
+    seated = [(seat.user_id, seat.user.player_name) for seat in
+              Seat.objects.filter(lobby__round=round_, lobby__number=lobby).select_related("user")]
+    stored = [(p.user_id, p.user.player_name, p.placement) for p in
+              Placement.objects.filter(lobby__round=round_, lobby__number=lobby)
+              .select_related("user").order_by("placement")]
+    players = dict(seated)
+    players.update((user_id, name) for user_id, name, _ in stored)
+    if not players:
+        players = {r.user_id: r.user.player_name for r in registration_list(tournament=round_.tournament)}
+    return {"players": list(players.items()), "seated": bool(seated),
+            "placements": [{"user_id": user_id, "player_name": name, "placement": placement}
+                           for user_id, name, placement in stored]}
+
+
 def snapshot_list(*, tournament_id: int | None = None):
     snapshots = StandingsSnapshot.objects.select_related("tournament", "created_by").defer("data")
     return snapshots.filter(tournament_id=tournament_id) if tournament_id else snapshots

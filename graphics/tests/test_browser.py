@@ -15,11 +15,9 @@ from types import SimpleNamespace
 import httpx
 import pytest
 import pytest_asyncio
-from asgiref.sync import sync_to_async
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
-from django.db import connections
 
-from conftest import access_token, make_user
+from conftest import access_token, in_db, make_user
 from graphics import services as graphic_services
 from graphics.models import Graphic
 from tournaments import services as tournament_services
@@ -59,19 +57,6 @@ def graphic_payload(graphic: Graphic, **changes) -> dict:
     payload = {"id": graphic.id, "title": graphic.title, "data_json": graphic.data_json,
                "version": graphic.version, "on_air": graphic.on_air, "tournament_id": None}
     return {**payload, **changes}
-
-
-async def in_db(function, *args, **kwargs):
-    """Run ORM code from the test, in a worker thread that closes its connection afterwards
-    (an open one would keep PostgreSQL from dropping the test database)."""
-
-    def run():
-        try:
-            return function(*args, **kwargs)
-        finally:
-            connections.close_all()
-
-    return await sync_to_async(run)()
 
 
 async def wait_until(condition, timeout: float = 5.0, message: str = "condition") -> None:

@@ -213,8 +213,8 @@ class TestArchive:
 def test_demo_seed_is_idempotent_and_valid(admin_user):
     from graphics import demo
 
-    first = demo.seed(admin_user)
-    assert demo.seed(admin_user) == first
+    first = demo.seed(admin_user, base_url="http://127.0.0.1:8000")
+    assert demo.seed(admin_user, base_url="http://127.0.0.1:8000") == first
     assert Graphic.objects.count() == 2
     assert all("/overlay/" in line and "?key=" in line for line in first)
     kinds = {e["type"] for g in Graphic.objects.all() for e in g.data_json["elements"]}

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 
@@ -140,3 +142,73 @@ def test_admin_actions_create_a_round_and_seed_its_lobbies(admin_client):
 
     assert "Round 1 already has results" in response.content.decode()
     assert Placement.objects.count() == 8
+
+
+def seated_round(admin_client, players=16):
+    tournament, members = tournament_with_members(players)
+    admin_client.post(f"/admin/tournaments/tournament/{tournament.pk}/rounds/next/")
+    admin_client.post(f"/admin/tournaments/tournament/{tournament.pk}/rounds/1/seed/")
+    round_ = Round.objects.get(tournament=tournament)
+    return tournament, round_, [seat.user for seat in round_.lobbies.get(number=1).seats.all()]
+
+
+def options_of(content: str, row: int) -> list[str]:
+    """The players a row of the results form offers."""
+    select = content.split(f'name="player_{row}"')[1].split("</select>")[0]
+    return re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select)
+
+
+def test_tournament_page_links_rounds_standings_results_and_runs_the_next_round(admin_client):
+    tournament, round_, seated = seated_round(admin_client)
+
+    page = admin_client.get(f"/admin/tournaments/tournament/{tournament.pk}/change/").content.decode()
+
+    assert f"/admin/tournaments/tournament/{tournament.pk}/standings/" in page
+    assert f"/admin/tournaments/round/?tournament__id__exact={tournament.pk}" in page
+    assert f"/admin/tournaments/round/{round_.pk}/results/?lobby=1" in page
+    assert f"/admin/tournaments/round/{round_.pk}/results/?lobby=2" in page
+    assert seated[0].player_name in page and "Create the next round" in page and "Seed lobbies again" in page
+    assert admin_client.get(f"/admin/tournaments/tournament/{tournament.pk}/rounds/next/").status_code == 405
+
+
+def test_results_form_offers_only_the_lobby_players_and_shows_what_is_stored(admin_client, admin_user):
+    tournament, round_, seated = seated_round(admin_client)
+    url = f"/admin/tournaments/round/{round_.pk}/results/?lobby=1"
+
+    empty = admin_client.get(url).content.decode()
+    assert sorted(options_of(empty, 1)) == sorted(p.player_name for p in seated)
+    assert 'name="player_9"' not in empty
+
+    admin_client.post(url, {"lobby": "1", **{f"player_{i}": str(p.pk) for i, p in enumerate(seated, 1)},
+                            **{f"placement_{i}": str(i) for i in range(1, 9)}})
+    stored = admin_client.get(url).content.decode()
+    assert f'<option value="{seated[0].pk}" selected>' in stored
+    assert 'name="placement_1" value="1"' in stored and 'name="placement_8" value="8"' in stored
+
+    unchanged = admin_client.post(url, {"lobby": "1", **{f"player_{i}": str(p.pk) for i, p in enumerate(seated, 1)},
+                                        **{f"placement_{i}": str(i) for i in range(1, 9)}}, follow=True)
+    assert "nothing changed" in unchanged.content.decode()
+    assert not PlacementCorrection.objects.exists()
+
+    swapped = {"lobby": "1", **{f"player_{i}": str(p.pk) for i, p in enumerate(seated, 1)},
+               **{f"placement_{i}": str(i) for i in range(1, 9)}, "placement_1": "2", "placement_2": "1"}
+    answer = admin_client.post(url, swapped, follow=True)
+
+    assert "results corrected" in answer.content.decode()
+    correction = PlacementCorrection.objects.get()
+    assert correction.corrected_by == admin_user
+    assert [row["user_id"] for row in correction.before[:2]] == [seated[0].pk, seated[1].pk]
+    assert [row["user_id"] for row in correction.after[:2]] == [seated[1].pk, seated[0].pk]
+
+
+def test_results_form_refuses_a_player_from_another_lobby_and_a_row_without_placement(admin_client):
+    tournament, round_, seated = seated_round(admin_client)
+    elsewhere = round_.lobbies.get(number=2).seats.first().user
+    url = f"/admin/tournaments/round/{round_.pk}/results/?lobby=1"
+
+    foreign = admin_client.post(url, {"lobby": "1", "player_1": str(elsewhere.pk), "placement_1": "1"})
+    half = admin_client.post(url, {"lobby": "1", "player_1": str(seated[0].pk), "placement_1": ""})
+
+    assert "Select a valid choice" in foreign.content.decode()
+    assert "Give this player a placement, or clear the row." in half.content.decode()
+    assert not Placement.objects.exists()

@@ -12,10 +12,10 @@ import pytest
 from django.db import connection
 
 from accounts.models import User
-from conftest import client_for
+from conftest import client_for, make_member
 from graphics.models import Graphic
 from tournaments.models import Placement, Registration, Round, StandingsSnapshot, Tournament
-from tournaments.tests.builders import member, register
+from tournaments.tests.builders import register
 
 pytestmark = [
     pytest.mark.postgres,
@@ -66,7 +66,7 @@ def race(first, second, head_start: float = 0.2) -> tuple:
 def test_deleting_a_member_while_registering_them(admin_user):
     api = client_for(admin_user)
     tournament = Tournament.objects.create(name="Cup", status="registration")
-    player = member("racer")
+    player = make_member("racer")
 
     with paused(Registration, "INSERT"):
         registered, deleted = race(
@@ -83,7 +83,7 @@ def test_deleting_a_member_while_registering_them(admin_user):
 def test_registering_a_member_being_deleted_answers_404(admin_user):
     api = client_for(admin_user)
     tournament = Tournament.objects.create(name="Cup", status="registration")
-    player = member("racer")
+    player = make_member("racer")
 
     with paused(Tournament, "UPDATE"):  # the registration's own touch of the tournament
         deleted, registered = race(
@@ -99,7 +99,7 @@ def test_registering_a_member_being_deleted_answers_404(admin_user):
 def test_deleting_a_member_while_posting_their_result(admin_user):
     api = client_for(admin_user)
     tournament = Tournament.objects.create(name="Cup", status="in_progress")
-    first, second = member("first"), member("second")
+    first, second = make_member("first"), make_member("second")
     register(tournament, first, second)
     Round.objects.create(tournament=tournament, number=1)
     body = {"lobbies": [{"lobby": 1, "placements": [{"user_id": first.pk, "placement": 1},
