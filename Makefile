@@ -32,7 +32,7 @@ bench: install
 
 # One graphic, the list and the lock cycle at 1, 8 and 32 connections (BENCH_ARGS=--profile).
 bench-http: install
-	$(PY) bench/http.py $(BENCH_ARGS)
+	$(PY) bench/http_api.py $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

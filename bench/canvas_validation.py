@@ -5,20 +5,12 @@ validate it (what a PUT/POST spends before it refuses or stores). Prints one JSO
 """
 
 import json
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "galdash.settings")
-os.environ.setdefault("GALDASH_IGNORE_DOTENV", "1")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-signing-key-0123456789-abcdefghijklmnop")
+from harness import django_in_process
 
-import django  # noqa: E402
-
-django.setup()
+django_in_process()
 
 from django.core.exceptions import ValidationError  # noqa: E402
 from rest_framework.utils import json as drf_json  # noqa: E402

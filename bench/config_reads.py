@@ -10,22 +10,11 @@ With REDIS_URL each cached read also asks Redis for the shared version token.
 import json
 import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "galdash.settings")
-os.environ.setdefault("GALDASH_IGNORE_DOTENV", "1")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-signing-key-0123456789-abcdefghijklmnop")
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+from harness import django_in_process
 
-import django  # noqa: E402
-
-django.setup()
+django_in_process()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402

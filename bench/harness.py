@@ -1,15 +1,32 @@
 """What the benchmarks (and the tests) share: free ports, resident memory, and the daphne
 processes they start."""
 
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def django_in_process() -> None:
+    """Set Django up inside a benchmark's own process: the project's settings, never a
+    developer's .env, and a scratch SQLite database unless DATABASE_URL names one."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "galdash.settings")
+    os.environ.setdefault("GALDASH_IGNORE_DOTENV", "1")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-signing-key-0123456789-abcdefghijklmnop")
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    import django
+
+    django.setup()
 
 
 def free_port() -> int:

@@ -1,7 +1,7 @@
 """HTTP benchmark of the reads and the lock cycle a dashboard and the overlays make most.
 
-    python bench/http.py [--requests 600] [--concurrency 1,8,32] [--workloads one,list,lock]
-    python bench/http.py --profile [--workloads one] [--concurrency 1]
+    python bench/http_api.py [--requests 600] [--concurrency 1,8,32] [--workloads one,list,lock]
+    python bench/http_api.py --profile [--workloads one] [--concurrency 1]
 
 Starts the project's own daphne (bench/harness.py) on DATABASE_URL, or on a fresh SQLite file
 when it is unset (REDIS_URL: the Redis layer and cache), seeds 200 graphics of 10 text elements
@@ -27,11 +27,7 @@ hand-offs, connection open/close, SQL, user lookup, ...) and the top functions.
 import sys
 from pathlib import Path
 
-# This file is named like the standard library's `http` package: run as a script, its folder
-# leads sys.path and would shadow it (httpx and daphne import `http`). Put the project root
-# there instead.
-BENCH_DIR = Path(__file__).resolve().parent
-sys.path[:] = [str(BENCH_DIR.parent)] + [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
