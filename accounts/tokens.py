@@ -58,9 +58,9 @@ class TokenAuthentication(JWTAuthentication):
         if kept is not None:
             return _copy(kept)
         user = super().get_user(validated_token)  # refuses unknown and inactive users
-        roles_of(user)
-        _users.put(user_id, token, (tuple(getattr(user, name) for name in _FIELDS),
-                                    tuple(user._league_roles)))
+        if token is not None:  # kept: its roles are read now, once, instead of by each request
+            _users.put(user_id, token, (tuple(getattr(user, name) for name in _FIELDS),
+                                        tuple(roles_of(user))))
         return user
 
     def get_user(self, validated_token):
