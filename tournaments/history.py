@@ -24,7 +24,20 @@ def revision_changes(older, newer) -> list[str]:
                for field, label in FIELDS if getattr(older, field) != getattr(newer, field)]
     if older.description != newer.description:
         changes.append("description edited")
-    if older.scoring != newer.scoring:
+    changes += _scoring_changes(older.scoring, newer.scoring)
+    return changes
+
+
+def _scoring_changes(before, after) -> list[str]:
+    """"scoring points: 8, 7, … → 10, 6, 3"; "scoring tie-breakers: …"."""
+    before, after = before if isinstance(before, dict) else {}, after if isinstance(after, dict) else {}
+    changes = []
+    for key, label in (("points", "points"), ("tiebreakers", "tie-breakers")):
+        if before.get(key) != after.get(key):
+            old, new = (", ".join(map(str, value)) if isinstance(value, list) else _text(value)
+                        for value in (before.get(key), after.get(key)))
+            changes.append(f"scoring {label}: {old} → {new}")
+    if not changes and before != after:
         changes.append("scoring changed")
     return changes
 

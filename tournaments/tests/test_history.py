@@ -42,12 +42,14 @@ def test_an_api_save_shows_what_changed_who_and_why(editor_api, admin_client):
     assert created.status_code == 201
     tournament = Tournament.objects.get(pk=created.json()["id"])
     response = editor_api.put(f"/api/v1/tournaments/{tournament.pk}",
-                              {"name": "Spring Cup Finals", "status": "registration"}, format="json")
+                              {"name": "Spring Cup Finals", "status": "registration",
+                               "scoring": {"points": [10, 6, 3]}}, format="json")
     assert response.status_code == 200
 
     newest, first = rows(history_page(admin_client, tournament))
     assert "name: Spring Cup → Spring Cup Finals" in newest
     assert "status: draft → registration" in newest
+    assert "scoring points: 8, 7, 6, 5, 4, 3, 2, 1 → 10, 6, 3" in newest
     assert "status changed to registration, saved via API" in newest
     assert "Eddie" in newest or "eddie-editor" in newest
     assert "created via API" in first and "created" in first
