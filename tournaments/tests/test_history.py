@@ -6,6 +6,7 @@ import html
 import pytest
 from django.test import Client
 
+from conftest import make_member
 from tournaments.models import Round, Tournament
 from tournaments.tests.builders import tournament_with_members
 
@@ -104,3 +105,19 @@ def test_history_of_an_unknown_tournament_is_404_and_revisions_cannot_be_reverte
     assert admin_client.post(version_url, {"name": "Reverted"}).status_code == 403
     tournament.refresh_from_db()
     assert tournament.name == "Cup"
+
+
+def test_registrations_and_seeding_through_the_api_show_who_and_why(editor_api, admin_client):
+    tournament, players = tournament_with_members(9, status="registration")
+    newcomer = make_member("newcomer")
+    base = f"/api/v1/tournaments/{tournament.pk}"
+    assert editor_api.post(f"{base}/registrations", {"user_id": newcomer.pk}, format="json").status_code == 201
+    assert editor_api.put(base, {"status": "in_progress"}, format="json").status_code == 200
+    assert editor_api.post(f"{base}/rounds").status_code == 201
+    assert editor_api.post(f"{base}/rounds/1/lobbies/seed", {}, format="json").status_code == 200
+
+    seeded, round_row, status_row, registered = rows(history_page(admin_client, tournament))[:4]
+    assert "round 1 lobbies seeded (2)" in seeded and "Eddie" in seeded
+    assert "round 1 created" in round_row and "Eddie" in round_row
+    assert "status: registration → in_progress" in status_row
+    assert "Newcomer registered" in registered and "Eddie" in registered
