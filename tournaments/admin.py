@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -11,11 +12,13 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.permissions import LeagueRoleAdmin, ReadOnlyAdmin
 from accounts.roles import ADMINISTRATOR, EDITOR
 from core.admin import SERVICE_ERRORS, ServiceTransactions, error_text
 from tournaments import selectors, services
+from tournaments.history import revision_changes
 from tournaments.models import (
     PlacementCorrection,
     Registration,
@@ -59,7 +62,7 @@ class RegistrationInline(LeagueRoleAdmin, admin.TabularInline):
 
 
 @admin.register(Tournament)
-class TournamentAdmin(LeagueRoleAdmin, ServiceTransactions, admin.ModelAdmin):
+class TournamentAdmin(LeagueRoleAdmin, ServiceTransactions, SimpleHistoryAdmin):
     """A tournament's page runs it: its rounds with their lobbies and results, the standings,
     and buttons to create the next round and seat a round's lobbies."""
 
@@ -72,12 +75,41 @@ class TournamentAdmin(LeagueRoleAdmin, ServiceTransactions, admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("name", "guild_id")
     actions = ["create_next_round"]
+    object_history_template = "admin/tournaments/tournament/object_history.html"
+    object_history_list_template = "admin/tournaments/tournament/object_history_list.html"
+    history_list_display = ["status"]
+
+    # History: what each revision changed, who, why; and the results of its lobbies -----------
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not str(object_id).isdigit():
+            raise Http404("No tournament with this id.")
+        extra_context = {**(extra_context or {}),
+                         "results_history": selectors.results_history(tournament_id=int(object_id))}
+        return super().history_view(request, object_id, extra_context)
+
+    def set_history_delta_changes(self, request, page_obj, *args, **kwargs):
+        records = list(page_obj.object_list)
+        for newer, older in zip(records, [*records[1:], None], strict=True):
+            if older is None and newer.history_type != "+":
+                older = newer.prev_record
+            newer.what_changed = revision_changes(older, newer)
+
+    def revert_disabled(self, request, obj=None):
+        return True  # a tournament changes through its services only (status transitions, scoring)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not (str(object_id).isdigit() and str(version_id).isdigit()):
+            raise Http404("No such version of this tournament.")
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.action(description="Create the next round", permissions=["change"])
     def create_next_round(self, request, queryset):
         for tournament in queryset:
             try:
-                round_ = services.round_create(tournament_id=tournament.pk)
+                round_ = services.round_create(tournament_id=tournament.pk, by=request.user)
             except SERVICE_ERRORS as error:
                 self.message_user(request, f"{tournament}: {error_text(error)}", messages.ERROR)
             else:
@@ -125,7 +157,7 @@ class TournamentAdmin(LeagueRoleAdmin, ServiceTransactions, admin.ModelAdmin):
         if not self.has_change_permission(request, tournament):
             raise PermissionDenied
         try:
-            service(tournament_id=tournament.pk, **kwargs)
+            service(tournament_id=tournament.pk, by=request.user, **kwargs)
         except SERVICE_ERRORS as error:
             self.message_user(request, error_text(error), messages.ERROR)
         else:
@@ -157,9 +189,10 @@ class TournamentAdmin(LeagueRoleAdmin, ServiceTransactions, admin.ModelAdmin):
         changes = form.cleaned_changes
         try:
             if change:
-                saved = services.tournament_update(tournament_id=obj.pk, changes=changes)
+                saved = services.tournament_update(tournament_id=obj.pk, changes=changes, by=request.user,
+                                                   reason="saved in the admin")
             else:
-                saved = services.tournament_create(**changes)
+                saved = services.tournament_create(**changes, by=request.user, reason="created in the admin")
         except SERVICE_ERRORS as error:  # changed meanwhile by someone else
             self.message_user(request, error_text(error), messages.ERROR)
             return
@@ -251,7 +284,8 @@ class RoundAdmin(LeagueRoleAdmin, admin.ModelAdmin):
     def seed_lobbies(self, request, queryset):
         for round_ in queryset.select_related("tournament"):
             try:
-                services.lobbies_seed(tournament_id=round_.tournament_id, number=round_.number)
+                services.lobbies_seed(tournament_id=round_.tournament_id, number=round_.number,
+                                      by=request.user)
             except SERVICE_ERRORS as error:
                 self.message_user(request, f"{round_}: {error_text(error)}", messages.ERROR)
             else:

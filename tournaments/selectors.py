@@ -5,9 +5,11 @@ from collections import defaultdict
 from django.db.models import Count, Prefetch, Q
 
 from core.errors import NotFound
+from tournaments.history import results_lines
 from tournaments.models import (
     Lobby,
     Placement,
+    PlacementCorrection,
     Registration,
     Round,
     Seat,
@@ -189,6 +191,15 @@ def lobby_entry(*, round_: Round, lobby: int) -> dict:
     return {"players": list(players.items()), "seated": bool(seated),
             "placements": [{"user_id": user_id, "player_name": name, "placement": placement}
                            for user_id, name, placement in stored]}
+
+
+def results_history(*, tournament_id: int) -> list[dict]:
+    """The results posted and corrected in a tournament's lobbies, in words, newest first."""
+    posts = (Tournament.history.filter(id=tournament_id, history_change_reason__contains="results posted")
+             .select_related("history_user"))
+    corrections = (PlacementCorrection.objects.filter(lobby__round__tournament_id=tournament_id)
+                   .select_related("lobby__round", "corrected_by"))
+    return results_lines(posts=posts, corrections=corrections)
 
 
 def snapshot_list(*, tournament_id: int | None = None):

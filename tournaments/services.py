@@ -41,6 +41,21 @@ FINISHED = {Status.COMPLETED, Status.CANCELLED}
 MAX_LOBBIES = 1000
 EDITABLE_FIELDS = ("name", "description", "status", "max_participants", "start_date", "end_date",
                    "guild_id", "scoring")
+REASON_MAX = 100  # simple_history's history_change_reason column
+
+
+def _save_revision(tournament: Tournament, *, by, reason: str, fields=("updated_at",)) -> None:
+    """Save the tournament with a history record saying who (`by`; without one, the request's
+    user) and why."""
+    if getattr(by, "is_authenticated", False):
+        tournament._history_user = by
+    tournament._change_reason = reason[:REASON_MAX]
+    tournament.save(update_fields=list(fields) if fields else None)
+
+
+def _lobbies_text(numbers) -> str:
+    numbers = sorted(numbers)
+    return f"lobby {numbers[0]}" if len(numbers) == 1 else f"lobbies {', '.join(map(str, numbers))}"
 
 
 def _locked_tournament(tournament_id: int) -> Tournament:
@@ -106,29 +121,35 @@ def tournament_validate(*, tournament: Tournament | None, changes: dict) -> dict
 
 def tournament_create(*, name: str, description: str = "", status: str = Status.DRAFT,
                       max_participants: int | None = None, start_date=None, end_date=None,
-                      guild_id: str = "", scoring: dict | None = None) -> Tournament:
+                      guild_id: str = "", scoring: dict | None = None, by=None,
+                      reason: str = "created") -> Tournament:
     """Create a tournament (validated by `tournament_validate`); publishes `tournament_update`
-    (action `created`)."""
+    (action `created`). `by` and `reason` go into its history ("created via API")."""
     fields = tournament_validate(tournament=None, changes={
         "name": name, "description": description, "status": status,
         "max_participants": max_participants, "start_date": start_date, "end_date": end_date,
         "guild_id": guild_id, "scoring": scoring})
     with transaction.atomic(durable=True):
-        tournament = Tournament.objects.create(**fields)
+        tournament = Tournament(**fields)
+        _save_revision(tournament, by=by, reason=reason, fields=None)
         _publish_tournament(tournament, "created")
     return tournament
 
 
-def tournament_update(*, tournament_id: int, changes: dict) -> Tournament:
+def tournament_update(*, tournament_id: int, changes: dict, by=None,
+                      reason: str = "saved") -> Tournament:
     """Apply `changes` (validated by `tournament_validate`). Publishes `tournament_update`, and
-    `standings_update` when the scoring changed."""
+    `standings_update` when the scoring changed. `by` and `reason` go into its history ("saved
+    via API"; a new status makes it "status changed to …, saved via API")."""
     with transaction.atomic(durable=True):
         tournament = _locked_tournament(tournament_id)
         changes = tournament_validate(tournament=tournament, changes=changes)
         scoring_changed = "scoring" in changes and changes["scoring"] != tournament.scoring
+        if changes.get("status", tournament.status) != tournament.status:
+            reason = f"status changed to {changes['status']}, {reason}"
         for field, value in changes.items():
             setattr(tournament, field, value)
-        tournament.save(update_fields=[*changes, "updated_at"])
+        _save_revision(tournament, by=by, reason=reason, fields=[*changes, "updated_at"])
         _publish_tournament(tournament, "updated")
         if scoring_changed:
             _publish_standings(tournament)
@@ -164,7 +185,7 @@ def registration_create(*, tournament_id: int, user_id: int | None = None,
             raise Conflict(f"The tournament is full ({tournament.max_participants} participants).",
                            code="tournament_full")
         registration = Registration.objects.create(tournament=tournament, user=user)
-        tournament.save(update_fields=["updated_at"])
+        _save_revision(tournament, by=None, reason=f"{user.player_name} registered")
         _publish_tournament(tournament, "registration_added")
         _publish_standings(tournament)
     return registration
@@ -183,7 +204,7 @@ def registration_delete(*, tournament_id: int, user_id: int) -> None:
                            "are kept.", code="has_results")
         Seat.objects.filter(round__tournament=tournament, user_id=user_id).delete()
         registration.delete()
-        tournament.save(update_fields=["updated_at"])
+        _save_revision(tournament, by=None, reason=f"{registration.user.player_name} withdrawn")
         _publish_tournament(tournament, "registration_removed")
         _publish_standings(tournament)
 
@@ -203,7 +224,7 @@ def registration_check_in(*, tournament_id: int, user_id: int) -> Registration:
     return registration
 
 
-def round_create(*, tournament_id: int) -> Round:
+def round_create(*, tournament_id: int, by=None) -> Round:
     """Create the next round (numbered 1..n); refused for a finished tournament. Publishes
     `tournament_update`."""
     with transaction.atomic(durable=True):
@@ -212,6 +233,7 @@ def round_create(*, tournament_id: int) -> Round:
             raise ValidationError({"tournament": [f"The tournament is {tournament.status}."]})
         last = tournament.rounds.order_by("-number").values_list("number", flat=True).first() or 0
         round_ = Round.objects.create(tournament=tournament, number=last + 1)
+        _save_revision(tournament, by=by, reason=f"round {round_.number} created")
         _publish_tournament(tournament, "round_created")
     return round_
 
@@ -225,7 +247,7 @@ def snake_lobbies(players: list, lobby_count: int) -> list[list]:
     return lobbies
 
 
-def lobbies_seed(*, tournament_id: int, number: int, seed: int | None = None) -> Round:
+def lobbies_seed(*, tournament_id: int, number: int, seed: int | None = None, by=None) -> Round:
     """Seat the registered members of a round without results in lobbies of at most 8, snake
     order: round 1 in registration order (shuffled when `seed` is given), later rounds by the
     current standings. Replaces the round's lobbies; refused (409) once it has results."""
@@ -248,6 +270,7 @@ def lobbies_seed(*, tournament_id: int, number: int, seed: int | None = None) ->
         for lobby_number, seated in enumerate(snake_lobbies(players, lobby_count), start=1):
             lobby = Lobby.objects.create(round=round_, number=lobby_number)
             Seat.objects.bulk_create(Seat(lobby=lobby, round=round_, user_id=u) for u in seated)
+        _save_revision(tournament, by=by, reason=f"round {number} lobbies seeded ({lobby_count})")
         _publish_tournament(tournament, "lobbies_seeded")
     return round_
 
@@ -420,7 +443,10 @@ def results_record(*, tournament: Tournament, round_: Round, lobbies: list[dict]
     waiting = round_.lobbies.annotate(results=Count("placements")).filter(results=0).exists()
     round_.status = Round.Status.IN_PROGRESS if waiting else Round.Status.COMPLETED
     round_.save(update_fields=["status"])
-    tournament.save(update_fields=["updated_at"])
+    posted = sorted(set(lobby_rows) - set(corrected))
+    reasons = [f"round {round_.number} {_lobbies_text(numbers)} results {what}"
+               for numbers, what in ((posted, "posted"), (corrected, "corrected")) if numbers]
+    _save_revision(tournament, by=by, reason="; ".join(reasons))
 
     answer = {"tournament_id": tournament.id, "round": round_.number, "round_name": round_.name,
               "status": round_.status, "lobbies": answer_lobbies, "corrected_lobbies": corrected}

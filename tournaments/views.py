@@ -84,7 +84,8 @@ class TournamentListView(APIView):
 
     @extend_schema(request=TournamentInput, responses={201: TournamentOutput}, tags=TAGS)
     def post(self, request):
-        tournament = services.tournament_create(**_valid(TournamentInput, request.data))
+        tournament = services.tournament_create(**_valid(TournamentInput, request.data), by=request.user,
+                                                 reason="created via API")
         return Response(_tournament_answer(tournament), status=status.HTTP_201_CREATED)
 
 
@@ -98,7 +99,8 @@ class TournamentDetailView(APIView):
     @extend_schema(request=TournamentInput(partial=True), responses=TournamentOutput, tags=TAGS)
     def put(self, request, tournament_id: int):
         changes = _valid(TournamentInput, request.data, partial=True)
-        tournament = services.tournament_update(tournament_id=tournament_id, changes=changes)
+        tournament = services.tournament_update(tournament_id=tournament_id, changes=changes,
+                                                 by=request.user, reason="saved via API")
         return Response(_tournament_answer(tournament))
 
     @extend_schema(responses=MessageOutput, tags=TAGS)
@@ -164,7 +166,7 @@ class RoundListView(APIView):
 
     @extend_schema(request=None, responses={201: RoundOutput}, tags=TAGS)
     def post(self, request, tournament_id: int):
-        round_ = services.round_create(tournament_id=tournament_id)
+        round_ = services.round_create(tournament_id=tournament_id, by=request.user)
         return Response(_round_answer(tournament_id, round_.number), status=status.HTTP_201_CREATED)
 
 
@@ -184,7 +186,8 @@ class LobbySeedView(APIView):
     @extend_schema(request=SeedInput, responses=RoundOutput, tags=TAGS)
     def post(self, request, tournament_id: int, number: int):
         body = _valid(SeedInput, request.data or {})
-        services.lobbies_seed(tournament_id=tournament_id, number=number, seed=body.get("seed"))
+        services.lobbies_seed(tournament_id=tournament_id, number=number, seed=body.get("seed"),
+                              by=request.user)
         return Response(_round_answer(tournament_id, number))
 
 
