@@ -203,7 +203,7 @@ def events(monkeypatch):
 def current_database_url() -> str:
     """The URL of the database the tests run on, for server processes they start."""
     conf = connection.settings_dict
-    if conf["ENGINE"].endswith("sqlite3"):
+    if connection.vendor == "sqlite":
         return f"sqlite:///{conf['NAME']}"
     auth = conf["USER"] + (f":{conf['PASSWORD']}" if conf.get("PASSWORD") else "")
     return f"postgres://{auth}@{conf['HOST'] or '127.0.0.1'}:{conf['PORT'] or 5432}/{conf['NAME']}"

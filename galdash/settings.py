@@ -239,6 +239,8 @@ else:
     # A request thread keeps its SQLite connection (opening one, with its pragmas, was a quarter
     # of a cached read's CPU); the file is shared, so every connection reads the latest commit.
     DATABASES["default"]["CONN_MAX_AGE"] = None
+    # Django's backend, with a process's writing transactions queuing in order (core.sqlite).
+    DATABASES["default"]["ENGINE"] = "core.sqlite"
     # IMMEDIATE: a writing transaction waits for the file lock instead of failing on upgrade.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
