@@ -7,7 +7,12 @@ again only while a fresh read of the token answers the same. One indexed read of
 table replaces loading the user and their roles, and a user deactivated, deleted, logged out or
 given other roles by any process is refused or re-read by the very next request in every
 process. Each request gets its own copy of the user. Inactive or unknown users are never kept.
+
+A token whose signature and claims checked out is kept too (`_verified`): checking them again is
+the same answer for the same text until it expires, which is checked on every use.
 """
+
+from functools import lru_cache
 
 from django.conf import settings
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
@@ -15,6 +20,8 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import AccessToken, Token, TokenError
+from rest_framework_simplejwt.utils import aware_utcnow
 
 from accounts.models import ReadToken, User
 from accounts.roles import roles_of
@@ -46,10 +53,24 @@ def _copy(kept) -> User:
     return user
 
 
+@lru_cache(maxsize=4096)
+def _verified(raw_token: bytes) -> AccessToken:
+    """The access token if its signature and claims are valid (TokenError if not: not kept)."""
+    return AccessToken(raw_token)
+
+
 class TokenAuthentication(JWTAuthentication):
     """simplejwt's access-token authentication (the token names its user by primary key; an
-    inactive or deleted user is refused), refusing tokens issued before a logout; the user is
-    kept while users are unchanged (above)."""
+    inactive or deleted user is refused), refusing tokens issued before a logout; the user and
+    the checked token are kept (above)."""
+
+    def get_validated_token(self, raw_token: bytes) -> Token:
+        try:
+            token = _verified(raw_token)
+            token.check_exp(current_time=aware_utcnow())  # now, not when it was first checked
+            return token
+        except TokenError:  # simplejwt's own check answers why
+            return super().get_validated_token(raw_token)
 
     def _user(self, validated_token) -> User:
         user_id = validated_token.get(api_settings.USER_ID_CLAIM)

@@ -109,10 +109,11 @@ def _name_of(user) -> str:
     return user.player_name
 
 
-def _locked_graphic(graphic_id) -> Graphic:
-    """The graphic row, locked until the transaction ends."""
-    graphic = (Graphic.objects.select_for_update().filter(pk=graphic_id).first()
-               if str(graphic_id).isdigit() else None)
+def _locked_graphic(graphic_id, *fields: str) -> Graphic:
+    """The graphic row, locked until the transaction ends; with `fields`, only those are read
+    (the lock routes need no canvas)."""
+    rows = Graphic.objects.select_for_update().filter(pk=graphic_id)
+    graphic = (rows.only(*fields) if fields else rows).first() if str(graphic_id).isdigit() else None
     if graphic is None:
         raise NotFound(f"Graphic {graphic_id} not found.")
     return graphic
@@ -462,7 +463,7 @@ def lock_acquire(*, graphic_id, session_id: str, user, holder_name: str | None =
     session_id = _clean_session(session_id)
     holder_name = _clean_holder_name(holder_name)
     with transaction.atomic(durable=True):
-        graphic = _locked_graphic(graphic_id)
+        graphic = _locked_graphic(graphic_id, "archived")
         if graphic.archived:
             raise Conflict(f"Graphic {graphic.pk} is archived; it cannot be locked.", code="archived")
         now = timezone.now()
@@ -491,7 +492,7 @@ def lock_refresh(*, graphic_id, session_id: str, user) -> CanvasLock:
     """Extend this session's live lock by LOCK_TTL_SECONDS; 404 when it holds none."""
     session_id = _clean_session(session_id)
     with transaction.atomic(durable=True):
-        graphic = _locked_graphic(graphic_id)
+        graphic = _locked_graphic(graphic_id, "archived")
         lock = live_lock_of(graphic.pk)
         if lock is None or lock.session_id != session_id:
             raise NotFound(f"This session holds no live lock on graphic {graphic.pk}.",
@@ -514,7 +515,7 @@ def lock_release(*, graphic_id, session_id: str, user) -> bool:
     """
     session_id = _clean_session(session_id)
     with transaction.atomic(durable=True):
-        graphic = _locked_graphic(graphic_id)
+        graphic = _locked_graphic(graphic_id, "archived")
         lock = CanvasLock.objects.filter(graphic=graphic).first()
         if lock is None:
             return False
@@ -534,7 +535,7 @@ def lock_break(*, graphic_id, user) -> bool:
     if not is_administrator(user):
         raise PermissionDenied("Only an Administrator can break a lock.")
     with transaction.atomic(durable=True):
-        graphic = _locked_graphic(graphic_id)
+        graphic = _locked_graphic(graphic_id, "archived")
         lock = live_lock_of(graphic.pk)
         if lock is None:
             CanvasLock.objects.filter(graphic=graphic).delete()

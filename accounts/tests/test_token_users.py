@@ -3,9 +3,13 @@ processes, a user deactivated, deleted or given another role (here straight in t
 as a bulk update or another process would) is refused or re-read by the very next request in
 both processes, after both had served that user."""
 
+import time
+from datetime import timedelta
+
 import httpx
 import pytest
 from django.contrib.auth.models import Group
+from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import User
 from accounts.roles import EDITOR, VIEWER
@@ -67,3 +71,17 @@ def test_a_renamed_user_is_read_again(servers):
 
     names = [graphic["created_by"] for graphic in read(servers[1], token).json()["graphics"]]
     assert names == ["New name", "Old name"]
+
+
+def test_a_token_that_worked_is_refused_once_it_expires(servers):
+    """Checked tokens are kept per process: expiry is still checked on every request."""
+    user = make_user("short-lived", EDITOR)
+    token = AccessToken.for_user(user)
+    token.set_exp(lifetime=timedelta(seconds=2))
+    server = servers[0]
+    assert [read(server, str(token)).status_code for _ in range(3)] == [200] * 3
+
+    time.sleep(2.1)
+    expired = read(server, str(token))
+    assert expired.status_code == 401
+    assert expired.json()["code"] == "token_not_valid"
