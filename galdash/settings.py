@@ -217,7 +217,7 @@ DATABASES = {
 }
 # Threads that run requests' synchronous work under daphne (galdash.handler): at most this many
 # requests are inside Django at once; the others wait their turn on the event loop.
-REQUEST_THREADS = env_int("REQUEST_THREADS", 16)
+REQUEST_THREADS = env_int("REQUEST_THREADS", 8)
 # Per process, the bodies of the graphics list and of single graphics rendered for the current
 # state (graphics.rendered) take at most this many bytes.
 RENDERED_BODIES_MAX_BYTES = env_int("RENDERED_BODIES_MAX_BYTES", 64 * 1024 * 1024)
