@@ -2,6 +2,8 @@
 
 Each service runs in one transaction, takes the graphic row with `select_for_update()` (so
 concurrent writers queue on it) and publishes its event through `realtime.events.publish`.
+Taking and ending a lock, the dashboard's most frequent writes, are one statement each: taking
+locks the graphic row inside that statement; ending touches only the session's lock row.
 """
 
 import copy
@@ -9,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -451,6 +453,35 @@ def _clean_holder_name(name) -> str:
     return name
 
 
+# One statement takes the lock: the graphic row is locked first (as by every writer of a graphic
+# or its lock, so racing sessions queue on it and no two orders deadlock) and must not be
+# archived; then the lock row is inserted, or updated when it is this session's own or has
+# expired. This session renewing its live lock keeps when and by whom it was taken (a new
+# `user_name` renames the holder). Nothing comes back when the graphic is missing or archived
+# or another session's lock is live.
+_ACQUIRE = """
+    INSERT INTO {lock} (graphic_id, session_id, user_id, locked_by, locked_at, expires_at)
+    SELECT id, %(session_id)s, %(user_id)s, %(locked_by)s, %(now)s, %(expires_at)s
+    FROM {graphic} WHERE id = %(graphic_id)s AND NOT archived {for_update}
+    ON CONFLICT (graphic_id) DO UPDATE SET
+        locked_at = CASE WHEN {renewal} THEN {lock}.locked_at ELSE excluded.locked_at END,
+        user_id = CASE WHEN {renewal} THEN {lock}.user_id ELSE excluded.user_id END,
+        locked_by = CASE WHEN {renewal} AND %(holder_name)s = '' THEN {lock}.locked_by
+                         ELSE excluded.locked_by END,
+        session_id = excluded.session_id,
+        expires_at = excluded.expires_at
+    WHERE {lock}.session_id = excluded.session_id OR {lock}.expires_at <= excluded.locked_at
+    RETURNING *"""
+
+
+def _acquire_sql() -> str:
+    lock = CanvasLock._meta.db_table
+    return _ACQUIRE.format(
+        lock=lock, graphic=Graphic._meta.db_table,
+        for_update="FOR UPDATE" if connection.features.has_select_for_update else "",
+        renewal=f"({lock}.session_id = excluded.session_id AND {lock}.expires_at > excluded.locked_at)")
+
+
 def lock_acquire(*, graphic_id, session_id: str, user, holder_name: str | None = None) -> CanvasLock:
     """Lock a graphic for `session_id` for LOCK_TTL_SECONDS, held by `holder_name` (the person
     at the editor, e.g. the dashboard's `user_name`), else the account's display name.
@@ -462,30 +493,37 @@ def lock_acquire(*, graphic_id, session_id: str, user, holder_name: str | None =
     """
     session_id = _clean_session(session_id)
     holder_name = _clean_holder_name(holder_name)
-    with transaction.atomic(durable=True):
-        graphic = _locked_graphic(graphic_id, "archived")
-        if graphic.archived:
-            raise Conflict(f"Graphic {graphic.pk} is archived; it cannot be locked.", code="archived")
-        now = timezone.now()
-        expires_at = now + timedelta(seconds=settings.LOCK_TTL_SECONDS)
-        lock = CanvasLock.objects.filter(graphic=graphic).first()
-        if lock is not None and lock.expires_at > now and lock.session_id != session_id:
-            raise _lock_conflict(lock, "try again when it is released")
-        owner = {"user": user if getattr(user, "is_authenticated", False) else None,
-                 "locked_by": holder_name or _name_of(user) or "anonymous"}
-        if lock is None:
-            lock = CanvasLock.objects.create(graphic=graphic, session_id=session_id,
-                                             locked_at=now, expires_at=expires_at, **owner)
-        else:
-            if lock.session_id != session_id or lock.expires_at <= now:
-                lock.session_id, lock.locked_at = session_id, now
-                lock.user, lock.locked_by = owner["user"], owner["locked_by"]
-            elif holder_name:
-                lock.locked_by = holder_name
-            lock.expires_at = expires_at
-            lock.save(update_fields=["session_id", "locked_at", "user", "locked_by", "expires_at"])
-        _publish_lock(events.LOCK_ACQUIRED, lock_json(lock, session_id=None))
-    return lock
+    if not str(graphic_id).isdigit():
+        raise NotFound(f"Graphic {graphic_id} not found.")
+    ops = connection.ops
+    now = timezone.now()
+    params = {
+        "graphic_id": int(graphic_id), "session_id": session_id, "holder_name": holder_name,
+        "user_id": user.pk if getattr(user, "is_authenticated", False) else None,
+        "locked_by": holder_name or _name_of(user) or "anonymous",
+        "now": ops.adapt_datetimefield_value(now),
+        "expires_at": ops.adapt_datetimefield_value(
+            now + timedelta(seconds=settings.LOCK_TTL_SECONDS)),
+    }
+    while True:
+        with transaction.atomic(durable=True):
+            lock = next(iter(CanvasLock.objects.raw(_acquire_sql(), params)), None)
+            if lock is not None:
+                _publish_lock(events.LOCK_ACQUIRED, lock_json(lock, session_id=None))
+                return lock
+        _refuse_acquire(graphic_id)  # else the other lock ended meanwhile: try again
+
+
+def _refuse_acquire(graphic_id) -> None:
+    """Why the lock was not taken: no such graphic, archived, or another session's live lock."""
+    archived = Graphic.objects.filter(pk=graphic_id).values_list("archived", flat=True).first()
+    if archived is None:
+        raise NotFound(f"Graphic {graphic_id} not found.")
+    if archived:
+        raise Conflict(f"Graphic {graphic_id} is archived; it cannot be locked.", code="archived")
+    other = live_lock_of(graphic_id)
+    if other is not None:
+        raise _lock_conflict(other, "try again when it is released")
 
 
 def lock_refresh(*, graphic_id, session_id: str, user) -> CanvasLock:
@@ -514,17 +552,23 @@ def lock_release(*, graphic_id, session_id: str, user) -> bool:
     Refuses (409) to end another session's live lock. Publishes `lock_released`.
     """
     session_id = _clean_session(session_id)
+    if not str(graphic_id).isdigit():
+        raise NotFound(f"Graphic {graphic_id} not found.")
     with transaction.atomic(durable=True):
-        graphic = _locked_graphic(graphic_id, "archived")
-        lock = CanvasLock.objects.filter(graphic=graphic).first()
-        if lock is None:
-            return False
-        if lock.session_id != session_id:
-            if lock.expires_at > timezone.now():
-                raise _lock_conflict(lock, "only its session can release it")
-            return False
-        _release(lock, "released")
-    return True
+        # One statement ends this session's lock, live or expired.
+        lock = next(iter(CanvasLock.objects.raw(
+            f"DELETE FROM {CanvasLock._meta.db_table} WHERE graphic_id = %s AND session_id = %s "
+            "RETURNING *", [int(graphic_id), session_id])), None)
+        if lock is not None:
+            _publish_lock(events.LOCK_RELEASED, {"graphic_id": lock.graphic_id,
+                                                 "locked_by": lock.locked_by, "reason": "released"})
+            return True
+    if not Graphic.objects.filter(pk=graphic_id).exists():
+        raise NotFound(f"Graphic {graphic_id} not found.")
+    other = live_lock_of(graphic_id)
+    if other is not None:
+        raise _lock_conflict(other, "only its session can release it")
+    return False
 
 
 def lock_break(*, graphic_id, user) -> bool:

@@ -125,6 +125,39 @@ class TestLocks:
         assert again.pk == first.pk
         assert again.expires_at > timezone.now() + timedelta(seconds=settings.LOCK_TTL_SECONDS - 5)
 
+    def test_renewing_keeps_when_and_by_whom_and_a_user_name_renames_the_holder(self, editor,
+                                                                                admin_user):
+        graphic = make_graphic(editor)
+        first = services.lock_acquire(graphic_id=graphic.pk, session_id="s1", user=editor,
+                                      holder_name="Mia")
+        again = services.lock_acquire(graphic_id=graphic.pk, session_id="s1", user=admin_user)
+        assert (again.locked_at, again.locked_by, again.user_id) == (first.locked_at, "Mia", editor.pk)
+        renamed = services.lock_acquire(graphic_id=graphic.pk, session_id="s1", user=editor,
+                                        holder_name="Noor")
+        assert (renamed.locked_at, renamed.locked_by) == (first.locked_at, "Noor")
+        assert CanvasLock.objects.get().locked_by == "Noor"
+
+    def test_a_missing_or_archived_graphic_cannot_be_locked(self, editor):
+        graphic = make_graphic(editor)
+        services.graphic_archive(graphic_id=graphic.pk, user=editor)
+        with pytest.raises(Conflict) as caught:
+            services.lock_acquire(graphic_id=graphic.pk, session_id="s1", user=editor)
+        assert caught.value.code == "archived"
+        for missing in (graphic.pk + 1000, "abc"):
+            with pytest.raises(NotFound):
+                services.lock_acquire(graphic_id=missing, session_id="s1", user=editor)
+            with pytest.raises(NotFound):
+                services.lock_release(graphic_id=missing, session_id="s1", user=editor)
+        assert not CanvasLock.objects.exists()
+
+    def test_an_expired_lock_of_another_session_is_not_released_by_this_one(self, editor):
+        graphic = make_graphic(editor)
+        services.lock_acquire(graphic_id=graphic.pk, session_id="old", user=editor)
+        CanvasLock.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+        assert services.lock_release(graphic_id=graphic.pk, session_id="new", user=editor) is False
+        assert CanvasLock.objects.get().session_id == "old"
+        assert services.lock_release(graphic_id=graphic.pk, session_id="old", user=editor) is True
+
     def test_an_expired_lock_is_taken_over(self, editor, admin_user):
         graphic = make_graphic(editor)
         services.lock_acquire(graphic_id=graphic.pk, session_id="old", user=editor)
