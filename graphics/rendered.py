@@ -79,10 +79,3 @@ def graphic(*, graphic_id, overlay_base: str) -> Rendered:
         _bodies.put(key, token, rendered,
                     valid_until=found.canvas_lock.expires_at if lock is not None else None)
     return rendered
-
-
-def none_match(request, etag: str) -> bool:
-    """Whether the request's If-None-Match names `etag` (weak or strong) or is `*`."""
-    header = request.headers.get("If-None-Match", "")
-    tags = {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
-    return "*" in tags or etag in tags

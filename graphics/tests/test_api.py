@@ -47,6 +47,23 @@ class TestList:
         assert item == viewer_api.get(f"{API}/graphics/{graphic.pk}").json()
         assert item["canvas_lock"]["locked_by"] == "Eddie" and item["canvas_lock"]["session_id"] == MASKED_SESSION_ID
 
+    def test_conditional_requests_follow_the_list_etag(self, viewer_api, editor):
+        graphic = make_graphic(editor)
+        first = viewer_api.get(f"{API}/graphics")
+        etag = first["ETag"]
+
+        unchanged = viewer_api.get(f"{API}/graphics", HTTP_IF_NONE_MATCH=etag)
+        weak = viewer_api.get(f"{API}/graphics", HTTP_IF_NONE_MATCH=f'"other", W/{etag}')
+        refused = viewer_api.get(f"{API}/graphics", HTTP_IF_MATCH='"an-older-list"')
+        services.graphic_update(graphic_id=graphic.pk, user=editor, changes={"title": "Renamed"})
+        changed = viewer_api.get(f"{API}/graphics", HTTP_IF_NONE_MATCH=etag)
+
+        assert (unchanged.status_code, unchanged.content, unchanged["ETag"]) == (304, b"", etag)
+        assert weak.status_code == 304
+        assert (refused.status_code, refused.json()["code"]) == (412, "precondition_failed")
+        assert changed.status_code == 200 and changed["ETag"] != etag
+        assert changed.json()["graphics"][0]["title"] == "Renamed"
+
     def test_filters(self, viewer_api, editor):
         make_graphic(editor, title="Finals board", event_name="Finals")
         make_graphic(editor, title="Week one", event_name="Week 1")
