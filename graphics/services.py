@@ -495,23 +495,24 @@ def lock_acquire(*, graphic_id, session_id: str, user, holder_name: str | None =
     holder_name = _clean_holder_name(holder_name)
     if not str(graphic_id).isdigit():
         raise NotFound(f"Graphic {graphic_id} not found.")
-    ops = connection.ops
-    now = timezone.now()
     params = {
         "graphic_id": int(graphic_id), "session_id": session_id, "holder_name": holder_name,
         "user_id": user.pk if getattr(user, "is_authenticated", False) else None,
         "locked_by": holder_name or _name_of(user) or "anonymous",
-        "now": ops.adapt_datetimefield_value(now),
-        "expires_at": ops.adapt_datetimefield_value(
-            now + timedelta(seconds=settings.LOCK_TTL_SECONDS)),
     }
     while True:
+        now = timezone.now()
+        params["now"] = connection.ops.adapt_datetimefield_value(now)
+        params["expires_at"] = connection.ops.adapt_datetimefield_value(
+            now + timedelta(seconds=settings.LOCK_TTL_SECONDS))
         with transaction.atomic(durable=True):
             lock = next(iter(CanvasLock.objects.raw(_acquire_sql(), params)), None)
             if lock is not None:
                 _publish_lock(events.LOCK_ACQUIRED, lock_json(lock, session_id=None))
                 return lock
-        _refuse_acquire(graphic_id)  # else the other lock ended meanwhile: try again
+        # Refused; unless for a reason that still holds, the other lock has ended (or expired)
+        # since: try again, at the new time.
+        _refuse_acquire(graphic_id)
 
 
 def _refuse_acquire(graphic_id) -> None:

@@ -8,6 +8,7 @@ are not checked. The root conftest runs every answer of the test client through 
 
 import json
 import re
+import threading
 from functools import cache
 
 from jsonschema import Draft202012Validator
@@ -32,12 +33,18 @@ def _json_schema(node):
     return converted
 
 
+_generating = threading.Lock()
+
+
 @cache
 def _document() -> dict:
     from drf_spectacular.generators import SchemaGenerator
     from drf_spectacular.renderers import OpenApiJsonRenderer
 
-    schema = SchemaGenerator().get_schema(request=None, public=True)
+    # drf-spectacular's generation is not thread-safe: tests that race requests in threads
+    # must not build it at once.
+    with _generating:
+        schema = SchemaGenerator().get_schema(request=None, public=True)
     return json.loads(OpenApiJsonRenderer().render(schema))
 
 

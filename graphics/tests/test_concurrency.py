@@ -2,12 +2,13 @@
 connection, released at the same instant."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import connections
+from django.db import connections, transaction
 from django.utils import timezone
 
 from accounts.roles import ROLES
@@ -127,3 +128,36 @@ def test_graphics_taken_on_one_layer_at_the_same_instant_leave_one_on_air(editor
     assert [response.status_code for response in responses] == [200] * 10
     assert Graphic.objects.filter(layer="lower-third", on_air=True).count() == 1
     assert Graphic.objects.get(pk=other.pk).on_air is True
+
+
+def test_a_lock_that_expires_while_the_request_waits_for_the_graphic_is_taken_over(editors):
+    """The request waits behind another writer of the graphic; meanwhile the other session's lock
+    expires. It gets the lock (measured at the time it ends waiting), not a 409 or a hang."""
+    graphic = make_graphic(editors[0])
+    client_for(editors[1]).post(f"{API}/lock/{graphic.pk}", {"session_id": "leaving"}, format="json")
+    CanvasLock.objects.update(expires_at=timezone.now() + timedelta(seconds=0.5))
+    holding, answer = threading.Event(), {}
+
+    def hold_the_graphic():
+        with transaction.atomic():
+            Graphic.objects.select_for_update().get(pk=graphic.pk)
+            holding.set()
+            time.sleep(1.0)
+        connections.close_all()
+
+    def take_the_lock():
+        holding.wait(5)
+        answer["response"] = client_for(editors[0]).post(
+            f"{API}/lock/{graphic.pk}", {"session_id": "arriving"}, format="json")
+        connections.close_all()
+
+    threads = [threading.Thread(target=hold_the_graphic, daemon=True),
+               threading.Thread(target=take_the_lock, daemon=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert "response" in answer, "the lock request did not finish"
+    assert answer["response"].status_code == 200, answer["response"].json()
+    assert CanvasLock.objects.get().session_id == "arriving"
