@@ -474,6 +474,9 @@ _ACQUIRE = """
     RETURNING *"""
 
 
+LOCK_ATTEMPTS = 3
+
+
 def _acquire_sql() -> str:
     lock = CanvasLock._meta.db_table
     return _ACQUIRE.format(
@@ -500,7 +503,7 @@ def lock_acquire(*, graphic_id, session_id: str, user, holder_name: str | None =
         "user_id": user.pk if getattr(user, "is_authenticated", False) else None,
         "locked_by": holder_name or _name_of(user) or "anonymous",
     }
-    while True:
+    for _ in range(LOCK_ATTEMPTS):
         now = timezone.now()
         params["now"] = connection.ops.adapt_datetimefield_value(now)
         params["expires_at"] = connection.ops.adapt_datetimefield_value(
@@ -513,6 +516,8 @@ def lock_acquire(*, graphic_id, session_id: str, user, holder_name: str | None =
         # Refused; unless for a reason that still holds, the other lock has ended (or expired)
         # since: try again, at the new time.
         _refuse_acquire(graphic_id)
+    raise Conflict(f"Graphic {graphic_id} changed hands while it was being locked; try again.",
+                   code="locked")
 
 
 def _refuse_acquire(graphic_id) -> None:
