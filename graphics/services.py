@@ -8,6 +8,7 @@ locks the graphic row inside that statement; ending touches only the session's l
 
 import copy
 from datetime import timedelta
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -473,10 +474,10 @@ _ACQUIRE = """
     WHERE {lock}.session_id = excluded.session_id OR {lock}.expires_at <= excluded.locked_at
     RETURNING *"""
 
-
 LOCK_ATTEMPTS = 3
 
 
+@cache
 def _acquire_sql() -> str:
     lock = CanvasLock._meta.db_table
     return _ACQUIRE.format(
@@ -546,10 +547,14 @@ def lock_refresh(*, graphic_id, session_id: str, user) -> CanvasLock:
     return lock
 
 
+def _publish_released(lock: CanvasLock, reason: str) -> None:
+    _publish_lock(events.LOCK_RELEASED,
+                  {"graphic_id": lock.graphic_id, "locked_by": lock.locked_by, "reason": reason})
+
+
 def _release(lock: CanvasLock, reason: str) -> None:
-    data = {"graphic_id": lock.graphic_id, "locked_by": lock.locked_by, "reason": reason}
     lock.delete()
-    _publish_lock(events.LOCK_RELEASED, data)
+    _publish_released(lock, reason)
 
 
 def lock_release(*, graphic_id, session_id: str, user) -> bool:
@@ -566,8 +571,7 @@ def lock_release(*, graphic_id, session_id: str, user) -> bool:
             f"DELETE FROM {CanvasLock._meta.db_table} WHERE graphic_id = %s AND session_id = %s "
             "RETURNING *", [int(graphic_id), session_id])), None)
         if lock is not None:
-            _publish_lock(events.LOCK_RELEASED, {"graphic_id": lock.graphic_id,
-                                                 "locked_by": lock.locked_by, "reason": "released"})
+            _publish_released(lock, "released")
             return True
     if not Graphic.objects.filter(pk=graphic_id).exists():
         raise NotFound(f"Graphic {graphic_id} not found.")
