@@ -9,6 +9,7 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.urls import Resolver404, resolve
 
+from core import read_tokens
 from core.api import error_body
 
 request_logger = logging.getLogger("galdash.request")
@@ -92,6 +93,17 @@ class RequestContextMiddleware:
             request.method, request.path, response.status_code, elapsed_ms, request.request_id,
         )
         return response
+
+
+class ReadTokensTogetherMiddleware:
+    """A request's read tokens share one statement (`core.read_tokens.together`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with read_tokens.together():
+            return self.get_response(request)
 
 
 # What stays up with ENABLE_DASHBOARD=false: the overlays' read of a graphic, by route name.

@@ -5,11 +5,21 @@ whoever writes (services, the admin, cascades, bulk updates, another process).
 A process that keeps something built from those tables (`core.token_cache.TokenCache`) reads
 the token first and serves what it kept only while the token is unchanged. Migrations create
 the triggers with `create_triggers` (PostgreSQL and SQLite).
+
+Within a request (`together`, opened by `core.middleware.ReadTokensTogetherMiddleware`), the
+first token read reads every token table this process has been asked for in one statement, and
+the request's next read of another of them answers from that statement, as long as nothing else
+ran on the connection in between (a statement may have written: after one, tokens are read
+again). A request that checks its user's token and then answers a kept body makes one round
+trip for both.
 """
 
 import secrets
+from contextlib import contextmanager
 
 from django.db import connection
+
+_known: dict[str, None] = {}  # every token table asked for in this process, in first-asked order
 
 
 def create_triggers(schema_editor, *, token_table: str, tables: tuple[str, ...]) -> None:
@@ -56,10 +66,45 @@ def current(model) -> int | None:
     resumes with the next read)."""
     if connection.in_atomic_block:
         return None
+    table = model._meta.db_table
+    _known.setdefault(table)
+    read_together = getattr(connection, "read_tokens_together", None)
+    if read_together is not None and table in read_together:
+        return read_together.pop(table)
+    others = tuple(_known) if read_together is not None else ()  # tuple(): one step, thread-safe
+    tables = [table, *(other for other in others if other != table)]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT value FROM {model._meta.db_table} WHERE id = 1")
-        row = cursor.fetchone()
-    if row is None:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT value FROM {name} WHERE id = 1)" for name in tables))
+        values = cursor.fetchone()
+    if len(tables) > 1:
+        read_together.update((name, value) for name, value in zip(tables[1:], values[1:], strict=True)
+                             if value is not None)
+        if _forget_on_statement not in connection.execute_wrappers:
+            connection.execute_wrappers.append(_forget_on_statement)
+    if values[0] is None:
         model.objects.get_or_create(id=1, defaults={"value": secrets.randbits(62)})
         return None
-    return row[0]
+    return values[0]
+
+
+def _forget_on_statement(execute, sql, params, many, context):
+    """Drops the tokens read together before any other statement runs (it may write)."""
+    _forget(context["connection"])
+    return execute(sql, params, many, context)
+
+
+def _forget(db) -> None:
+    db.read_tokens_together.clear()
+    if _forget_on_statement in db.execute_wrappers:
+        db.execute_wrappers.remove(_forget_on_statement)
+
+
+@contextmanager
+def together():
+    """Token reads of the block share one statement (module docstring); for one request."""
+    connection.read_tokens_together = {}
+    try:
+        yield
+    finally:
+        _forget(connection)
+        connection.read_tokens_together = None

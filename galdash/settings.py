@@ -154,6 +154,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.middleware.ClientAddressMiddleware",
     "core.middleware.RequestContextMiddleware",
+    "core.middleware.ReadTokensTogetherMiddleware",
     "core.middleware.AllowedHostMiddleware",
     "core.input.StorableInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
