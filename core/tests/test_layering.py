@@ -23,7 +23,8 @@ def _imported(path: Path):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            yield node.module
+            # Each name with its module: `from tournaments import models` is tournaments.models.
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
 
 
 def _wrong_imports(modules):
@@ -47,9 +48,12 @@ def test_the_check_reports_an_upward_import_and_a_reach_into_models(tmp_path):
     # Positive control: the same check on two modules that break each rule.
     upward, reach = tmp_path / "upward.py", tmp_path / "reach.py"
     upward.write_text("from graphics import services\n")
-    reach.write_text("from tournaments.models import Tournament\nfrom tournaments import selectors\n")
+    reach.write_text("from tournaments.models import Tournament\nfrom tournaments import selectors\n"
+                     "from accounts import models\nimport config.models\n")
 
     found = list(_wrong_imports([("accounts", upward), ("graphics", reach)]))
 
-    assert found == ["accounts/upward.py imports graphics (an app above it)",
-                     "graphics/reach.py imports tournaments.models (another app's models)"]
+    assert found == ["accounts/upward.py imports graphics.services (an app above it)",
+                     "graphics/reach.py imports tournaments.models.Tournament (another app's models)",
+                     "graphics/reach.py imports accounts.models (another app's models)",
+                     "graphics/reach.py imports config.models (another app's models)"]
