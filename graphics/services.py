@@ -217,10 +217,13 @@ def _update(graphic: Graphic, *, user, session_id, expected_version, changes: di
     if "tournament_id" in changes:
         graphic.tournament = _tournament(changes["tournament_id"])
         fields.append("tournament")
+    layer_before = graphic.layer
     for name, clean in PROGRAM_FIELDS.items():
         if name in changes:
             setattr(graphic, name, clean(changes[name]))
             fields.append(name)
+    if graphic.on_air and graphic.layer != layer_before:
+        _clear_layer_for(graphic, user=user, reason=f"cleared: {graphic.title} moved to layer {graphic.layer}")
     _save_revision(graphic, user=user, reason=reason, fields=fields)
     _publish_graphic(events.GRAPHIC_UPDATED, graphic)
     return graphic
@@ -234,7 +237,8 @@ def graphic_update(*, graphic_id, user, changes: dict, session_id: str | None = 
     Refuses (409) an archived graphic, a `session_id` that is not the live lock's, and an
     `expected_version` that is not the current one (`version_conflict` with `current_version`).
     Validates every field as `graphic_create`. Bumps the version, keeps a revision and
-    publishes `graphic_updated`.
+    publishes `graphic_updated`. A graphic on air moved to another `layer` stays on air and
+    clears the graphic on air there (`off_air` first), as a take on that layer would.
     """
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
@@ -387,6 +391,16 @@ def _locked_with_layer(graphic_id) -> tuple[Graphic, list[Graphic]]:
         rows += list(Graphic.objects.select_for_update().filter(layer=graphic.layer)
                      .exclude(pk__in=[row.pk for row in rows]).order_by("pk"))
     return graphic, [row for row in rows if row.pk != graphic.pk and row.layer == graphic.layer]
+
+
+def _clear_layer_for(graphic: Graphic, *, user, reason: str) -> None:
+    """An on-air graphic moved to another layer keeps that layer to one graphic on air: every
+    other graphic on air there is cleared (`off_air` for each). The layer's rows are locked in
+    id order, as a take locks them, so a take on that layer at the same time waits or is seen."""
+    for other in (Graphic.objects.select_for_update().filter(layer=graphic.layer)
+                  .exclude(pk=graphic.pk).order_by("pk")):
+        if other.on_air:
+            _save_air(other, user=user, on_air=False, reason=reason)
 
 
 def graphic_set_on_air(*, graphic_id, user, on_air: bool) -> Graphic:

@@ -74,6 +74,37 @@ class TestLayers:
         reasons = [first.history.latest().history_change_reason, second.history.latest().history_change_reason]
         assert reasons == ["cleared: Sponsor strap taken on layer lower-third", "taken on air (layer lower-third)"]
 
+    def test_moving_a_graphic_on_air_to_another_layer_clears_that_layer(
+            self, editor_api, editor, lower_thirds, events, django_capture_on_commit_callbacks):
+        first, _second = lower_thirds
+        main = make_graphic(editor, title="Standings")
+        services.graphic_set_on_air(graphic_id=first.pk, user=editor, on_air=True)
+        services.graphic_set_on_air(graphic_id=main.pk, user=editor, on_air=True)
+        events.clear()
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = editor_api.put(f"{API}/graphics/{first.pk}", {"layer": "main"}, format="json")
+
+        assert response.status_code == 200 and response.json()["on_air"] is True
+        assert dict(Graphic.objects.values_list("title", "on_air")) == {
+            "Caster names": True, "Sponsor strap": False, "Standings": False}
+        assert [(e["type"], e["data"]["id"]) for e in events.received()] == [
+            ("off_air", main.pk), ("graphic_updated", first.pk)]
+        on_air = editor_api.get(f"{API}/on-air").json()
+        assert [(layer["layer"], [g["id"] for g in layer["graphics"]]) for layer in on_air["layers"]] == [
+            ("main", [first.pk])]
+        assert main.history.latest().history_change_reason == "cleared: Caster names moved to layer main"
+
+    def test_moving_a_graphic_off_air_to_another_layer_clears_nothing(self, editor_api, editor, lower_thirds):
+        first, _second = lower_thirds
+        main = make_graphic(editor, title="Standings")
+        services.graphic_set_on_air(graphic_id=main.pk, user=editor, on_air=True)
+
+        response = editor_api.put(f"{API}/graphics/{first.pk}", {"layer": "main"}, format="json")
+
+        assert response.status_code == 200 and response.json()["on_air"] is False
+        assert Graphic.objects.get(pk=main.pk).on_air is True
+
     def test_a_refused_take_clears_nothing(self, editor_api, editor, lower_thirds):
         first, second = lower_thirds
         services.graphic_set_on_air(graphic_id=first.pk, user=editor, on_air=True)
