@@ -16,7 +16,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "galdash.settings")
 django.setup(set_prefix=False)
 
-from galdash.handler import OneHopASGIHandler  # noqa: E402
+from core.handler import OneHopASGIHandler  # noqa: E402
 
 django_application = OneHopASGIHandler()
 

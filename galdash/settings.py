@@ -216,7 +216,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# Threads that run requests' synchronous work under daphne (galdash.handler): at most this many
+# Threads that run requests' synchronous work under daphne (core.handler): at most this many
 # requests are inside Django at once; the others wait their turn on the event loop.
 REQUEST_THREADS = env_int("REQUEST_THREADS", 8)
 # Per process, the bodies of the graphics list and of single graphics rendered for the current
