@@ -396,7 +396,8 @@ def _locked_with_layer(graphic_id) -> tuple[Graphic, list[Graphic]]:
 def _clear_layer_for(graphic: Graphic, *, user, reason: str) -> None:
     """An on-air graphic moved to another layer keeps that layer to one graphic on air: every
     other graphic on air there is cleared (`off_air` for each). The layer's rows are locked in
-    id order, as a take locks them, so a take on that layer at the same time waits or is seen."""
+    id order, as a take locks them: a take there already under way is waited for and cleared. A
+    take that starts while the move is uncommitted does not see the moved graphic (README)."""
     for other in (Graphic.objects.select_for_update().filter(layer=graphic.layer)
                   .exclude(pk=graphic.pk).order_by("pk")):
         if other.on_air:
