@@ -390,16 +390,26 @@ def _locked_with_layer(graphic_id) -> tuple[Graphic, list[Graphic]]:
     if graphic.layer != layer:  # moved to another layer meanwhile: that layer's rows too
         rows += list(Graphic.objects.select_for_update().filter(layer=graphic.layer)
                      .exclude(pk__in=[row.pk for row in rows]).order_by("pk"))
+    rows += _arrivals(graphic.layer, known=[row.pk for row in rows])
     return graphic, [row for row in rows if row.pk != graphic.pk and row.layer == graphic.layer]
+
+
+def _arrivals(layer: str, *, known: list[int]) -> list[Graphic]:
+    """Graphics on air on `layer` that the rows locked before missed: moved onto it by a
+    transaction this one waited for, which committed after those rows were read (a second
+    statement reads what is committed now)."""
+    return list(Graphic.objects.select_for_update().filter(layer=layer, on_air=True)
+                .exclude(pk__in=known).order_by("pk"))
 
 
 def _clear_layer_for(graphic: Graphic, *, user, reason: str) -> None:
     """An on-air graphic moved to another layer keeps that layer to one graphic on air: every
     other graphic on air there is cleared (`off_air` for each). The layer's rows are locked in
-    id order, as a take locks them: a take there already under way is waited for and cleared. A
-    take that starts while the move is uncommitted does not see the moved graphic (README)."""
-    for other in (Graphic.objects.select_for_update().filter(layer=graphic.layer)
-                  .exclude(pk=graphic.pk).order_by("pk")):
+    id order, as a take locks them, so a take there and this move queue one after the other and
+    the later one clears the earlier one's graphic."""
+    rows = list(Graphic.objects.select_for_update().filter(layer=graphic.layer)
+                .exclude(pk=graphic.pk).order_by("pk"))
+    for other in rows + _arrivals(graphic.layer, known=[graphic.pk, *(row.pk for row in rows)]):
         if other.on_air:
             _save_air(other, user=user, on_air=False, reason=reason)
 

@@ -130,6 +130,22 @@ def test_graphics_taken_on_one_layer_at_the_same_instant_leave_one_on_air(editor
     assert Graphic.objects.get(pk=other.pk).on_air is True
 
 
+def test_a_take_and_a_move_onto_the_same_layer_at_the_same_instant_leave_one_on_air(editors):
+    strap = make_graphic(editors[0], title="Strap", layer="lower-third")
+    moved = make_graphic(editors[0], title="Caster names", layer="fullscreen")
+    taker, mover = client_for(editors[0]), client_for(editors[1])
+    for attempt in range(12):  # either may get the layer's rows first; the later one wins
+        Graphic.objects.filter(pk=strap.pk).update(on_air=False)
+        Graphic.objects.filter(pk=moved.pk).update(layer="fullscreen", on_air=True)
+        responses = race([
+            lambda: taker.post(f"{API}/graphics/{strap.pk}/take"),
+            lambda: mover.put(f"{API}/graphics/{moved.pk}", {"layer": "lower-third"}, format="json"),
+        ])
+        assert [response.status_code for response in responses] == [200, 200], attempt
+        on_air = list(Graphic.objects.filter(layer="lower-third", on_air=True).values_list("title", flat=True))
+        assert len(on_air) == 1, (attempt, on_air)
+
+
 def test_a_lock_that_expires_while_the_request_waits_for_the_graphic_is_taken_over(editors):
     """The request waits behind another writer of the graphic; meanwhile the other session's lock
     expires. It gets the lock (measured at the time it ends waiting), not a 409 or a hang."""
