@@ -18,11 +18,22 @@ from realtime.transport import TransportFlow, text_frame
 
 logger = logging.getLogger(__name__)
 
+
 CLOSE_TOO_SLOW = 4008
 CLOSE_BAD_TOKEN = 4001
 CLOSE_DASHBOARD_DISABLED = 4503
 CLOSE_TOO_MANY_MESSAGES = 4029
 
+
+async def wait_at_most(event: asyncio.Event, seconds: float) -> None:
+    """Until `event` is set or `seconds` have passed. A cancel is never lost, not even one that
+    arrives as the event is set: `asyncio.wait_for` on Python 3.11 returns then instead of
+    raising, and a watch loop around it would run on for a socket that is gone."""
+    try:
+        async with asyncio.timeout(seconds):
+            await event.wait()
+    except TimeoutError:
+        pass
 
 
 class MessageBudget:
@@ -264,10 +275,7 @@ class DashboardConsumer(FanoutConsumer):
         interval = max(settings.WS_AUTH_CHECK_SECONDS, 0.1)
         while True:
             wait = interval if expires_at is None else min(interval, expires_at - time.time())
-            try:
-                await asyncio.wait_for(self.recheck.wait(), max(wait, 0))
-            except TimeoutError:
-                pass
+            await wait_at_most(self.recheck, max(wait, 0))
             self.recheck.clear()
             if expires_at is not None and time.time() >= expires_at:
                 reason = "The access token expired."

@@ -10,6 +10,7 @@ from django.conf import settings
 from rest_framework_simplejwt.tokens import AccessToken
 
 from conftest import access_token, client_for
+from realtime.consumers import wait_at_most
 from realtime.events import DASHBOARD_GROUP
 from realtime.hub import get_hub
 from realtime.tests.socket_helpers import (
@@ -217,3 +218,29 @@ def test_ws_status_needs_a_token(api_client):
 
     assert response.status_code == 401
     assert response.json()["code"]
+
+
+async def test_a_watch_cancelled_as_its_event_is_set_stops():
+    # A dashboard socket's session watch waits on its recheck event: a socket that closes just
+    # as a `user_update` about its account arrives cancels the watch as the event is set. The
+    # watch must end then, not loop on checking a session whose socket is gone.
+    event = asyncio.Event()
+    watch = asyncio.ensure_future(wait_at_most(event, 10))
+    await asyncio.sleep(0)
+    event.set()
+    watch.cancel()
+
+    with pytest.raises(asyncio.CancelledError):
+        await watch
+
+
+async def test_a_watch_ends_when_its_event_is_set_or_its_time_is_up():
+    event = asyncio.Event()
+    waiting = asyncio.ensure_future(wait_at_most(event, 10))
+    await asyncio.sleep(0)
+    event.set()
+    await asyncio.wait_for(waiting, 1)  # set: ends at once
+
+    started = asyncio.get_running_loop().time()
+    await wait_at_most(asyncio.Event(), 0.05)  # never set: ends after its time
+    assert asyncio.get_running_loop().time() - started >= 0.05
