@@ -18,7 +18,6 @@ from realtime.transport import TransportFlow, text_frame
 
 logger = logging.getLogger(__name__)
 
-
 CLOSE_TOO_SLOW = 4008
 CLOSE_BAD_TOKEN = 4001
 CLOSE_DASHBOARD_DISABLED = 4503
