@@ -8,7 +8,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
-from rest_framework import exceptions, serializers
+from django.utils.cache import get_conditional_response
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from core.errors import DomainError
@@ -22,6 +23,21 @@ def error_body(detail: str, code: str, errors: dict | None = None, **extra) -> d
         body["errors"] = errors
     body.update(extra)
     return body
+
+
+def precondition_answer(request, *, etag: str, last_modified: int | None = None,
+                        changed: str) -> Response | None:
+    """Django's conditional-request rules (`get_conditional_response`) for an answer with `etag`
+    (and `last_modified`, epoch seconds): None when the whole answer is due, else a bare 304 to a
+    matching If-None-Match or If-Modified-Since, or a 412 `precondition_failed` naming what
+    `changed` to a failed If-Match or If-Unmodified-Since. The caller adds its headers."""
+    answer = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if answer is None:
+        return None
+    if answer.status_code == status.HTTP_304_NOT_MODIFIED:
+        return Response(status=status.HTTP_304_NOT_MODIFIED)
+    return Response(error_body(f"{changed} changed since the version the request names.",
+                               "precondition_failed"), status=answer.status_code)
 
 
 def _flatten_errors(data, prefix: str = "") -> dict[str, list[str]]:

@@ -4,15 +4,14 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, status
+from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsAdministrator, IsReader, IsWriter, ReadAnyWriteEditor
 from accounts.roles import is_administrator
-from core.api import error_body, paginate
+from core.api import paginate, precondition_answer
 from graphics import payloads, rendered, selectors, services
 from graphics.overlay import tournament_standings
 from graphics.serializers import (
@@ -87,15 +86,10 @@ class GraphicListView(APIView):
         current = rendered.graphic_list(overlay_base=overlay_base(request), **query)
         if request.accepted_renderer.format == "api":  # a browser asking for HTML: the browsable API
             return Response(json.loads(current.body))
-        response = HttpResponse(current.body, content_type="application/json",
-                                headers={"ETag": current.etag})
-        # Django's conditional-request rules: 304 to a matching If-None-Match, 412 to a failed
-        # If-Match.
-        answer = get_conditional_response(request, etag=current.etag, response=response)
-        if answer.status_code == status.HTTP_412_PRECONDITION_FAILED:
-            return Response(error_body("The list changed since the version the request names.",
-                                       "precondition_failed"), status=answer.status_code)
-        return answer
+        response = (precondition_answer(request, etag=current.etag, changed="The list")
+                    or HttpResponse(current.body, content_type="application/json"))
+        response["ETag"] = current.etag
+        return response
 
     @extend_schema(request=GraphicCreateInput, responses={201: GraphicOutput}, tags=TAGS)
     def post(self, request):

@@ -1,7 +1,6 @@
 import hashlib
 import json
 
-from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
@@ -10,7 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import ReadAnyWriteEditor
 from accounts.tokens import OptionalTokenAuthentication
-from core.api import error_body, paginate
+from core.api import paginate, precondition_answer
 from core.errors import NotFound
 from tournaments import selectors, services
 from tournaments.serializers import (
@@ -58,14 +57,11 @@ def conditional_response(request, body: dict, last_modified) -> Response:
     and 412 to a failed If-Match or If-Unmodified-Since."""
     digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:32]
     etag = quote_etag(digest)
-    headers = {"ETag": etag, "Last-Modified": http_date(last_modified.timestamp())}
-    answer = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
-    if answer is None:
-        return Response(body, headers=headers)
-    if answer.status_code == status.HTTP_304_NOT_MODIFIED:
-        return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    return Response(error_body("The standings changed since the version the request names.",
-                               "precondition_failed"), status=answer.status_code, headers=headers)
+    response = precondition_answer(request, etag=etag, last_modified=int(last_modified.timestamp()),
+                                   changed="The standings") or Response(body)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified.timestamp())
+    return response
 
 
 class TournamentListView(APIView):
