@@ -387,11 +387,17 @@ def _locked_with_layer(graphic_id) -> tuple[Graphic, list[Graphic]]:
     graphic = next((row for row in rows if row.pk == int(graphic_id)), None)
     if graphic is None:
         raise NotFound(f"Graphic {graphic_id} not found.")
-    if graphic.layer != layer:  # moved to another layer meanwhile: that layer's rows too
-        rows += list(Graphic.objects.select_for_update().filter(layer=graphic.layer)
-                     .exclude(pk__in=[row.pk for row in rows]).order_by("pk"))
-    rows += _arrivals(graphic.layer, known=[row.pk for row in rows])
+    known = [row.pk for row in rows]
+    rows += (_locked_layer(graphic.layer, known=known) if graphic.layer != layer  # moved meanwhile
+             else _arrivals(graphic.layer, known=known))
     return graphic, [row for row in rows if row.pk != graphic.pk and row.layer == graphic.layer]
+
+
+def _locked_layer(layer: str, *, known: list[int]) -> list[Graphic]:
+    """The graphics of `layer` other than `known`, locked in id order as a take locks them, and
+    then those on air that arrived while this waited for the locks."""
+    rows = list(Graphic.objects.select_for_update().filter(layer=layer).exclude(pk__in=known).order_by("pk"))
+    return rows + _arrivals(layer, known=[*known, *(row.pk for row in rows)])
 
 
 def _arrivals(layer: str, *, known: list[int]) -> list[Graphic]:
@@ -402,16 +408,19 @@ def _arrivals(layer: str, *, known: list[int]) -> list[Graphic]:
                 .exclude(pk__in=known).order_by("pk"))
 
 
-def _clear_layer_for(graphic: Graphic, *, user, reason: str) -> None:
-    """An on-air graphic moved to another layer keeps that layer to one graphic on air: every
-    other graphic on air there is cleared (`off_air` for each). The layer's rows are locked in
-    id order, as a take locks them, so a take there and this move queue one after the other and
-    the later one clears the earlier one's graphic."""
-    rows = list(Graphic.objects.select_for_update().filter(layer=graphic.layer)
-                .exclude(pk=graphic.pk).order_by("pk"))
-    for other in rows + _arrivals(graphic.layer, known=[graphic.pk, *(row.pk for row in rows)]):
+def _clear_on_air(rows: list[Graphic], *, user, reason: str) -> None:
+    """Every graphic of `rows` that is on air goes off air (`off_air` for each)."""
+    for other in rows:
         if other.on_air:
             _save_air(other, user=user, on_air=False, reason=reason)
+
+
+def _clear_layer_for(graphic: Graphic, *, user, reason: str) -> None:
+    """An on-air graphic moved to another layer keeps that layer to one graphic on air: every
+    other graphic on air there is cleared. Its rows are locked as a take locks them, so a take
+    there and this move queue one after the other and the later one clears the earlier one's
+    graphic."""
+    _clear_on_air(_locked_layer(graphic.layer, known=[graphic.pk]), user=user, reason=reason)
 
 
 def graphic_set_on_air(*, graphic_id, user, on_air: bool) -> Graphic:
@@ -426,10 +435,7 @@ def graphic_set_on_air(*, graphic_id, user, on_air: bool) -> Graphic:
         graphic, layer_rows = _locked_with_layer(graphic_id) if on_air else (_locked_graphic(graphic_id), [])
         if on_air and graphic.archived:
             raise Conflict(f"Graphic {graphic.pk} is archived; restore it first.", code="archived")
-        for other in layer_rows:
-            if other.on_air:
-                _save_air(other, user=user, on_air=False,
-                          reason=f"cleared: {graphic.title} taken on layer {graphic.layer}")
+        _clear_on_air(layer_rows, user=user, reason=f"cleared: {graphic.title} taken on layer {graphic.layer}")
         if graphic.on_air == on_air:  # nothing changes; the event tells late overlays again
             _publish_graphic(events.ON_AIR if on_air else events.OFF_AIR, graphic)
         else:
